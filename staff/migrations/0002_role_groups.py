@@ -1,0 +1,17 @@
+"""The eight roles exist as Django groups with exactly the names of API.md."""
+
+from django.db import migrations
+
+ROLES = ["secretary", "salesperson", "manager", "director", "assistant", "finance", "clerk", "warehouse"]
+
+
+def create_groups(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    for name in ROLES:
+        Group.objects.get_or_create(name=name)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("staff", "0001_initial"), ("auth", "0012_alter_user_first_name_max_length")]
+
+    operations = [migrations.RunPython(create_groups, migrations.RunPython.noop)]

@@ -1,0 +1,140 @@
+"""Staff and offices: sales offices (售楼处 / 案场) with the per-office numbers of RULES.md,
+and the staff who work in them, with their roles (Django groups)."""
+
+import datetime
+import zoneinfo
+from decimal import Decimal
+
+import pghistory
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Role
+
+
+def validate_timezone(value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(_("Unknown time zone: %(tz)s"), params={"tz": value}) from exc
+
+
+MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0.00"))]}
+
+
+@pghistory.track()
+class Office(models.Model):
+    """A sales office. Every number in RULES.md is a field here, with the rule's default."""
+
+    name = models.CharField(_("name"), max_length=100)
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    timezone = models.CharField(
+        _("time zone"), max_length=64, default="Asia/Shanghai", validators=[validate_timezone]
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    # R-2.5: a party larger than this, not one household, goes to the manager.
+    large_party_size = models.PositiveSmallIntegerField(
+        _("large party size"), default=4, validators=[MinValueValidator(1)]
+    )
+    # R-3.2: protected through the end of day D + protection_days.
+    protection_days = models.PositiveSmallIntegerField(
+        _("protection days"), default=7, validators=[MinValueValidator(1)]
+    )
+    # R-3.5: warn of claims whose protection ends within this many days.
+    warning_days = models.PositiveSmallIntegerField(_("warning days"), default=2)
+    # R-3.6: target, follow-up calls per customer per week.
+    weekly_call_target = models.PositiveSmallIntegerField(_("follow-up calls per week"), default=2)
+    # R-6.2: holding fee and hold duration.
+    holding_fee = models.DecimalField(_("holding fee"), default=Decimal("500.00"), **MONEY)
+    hold_hours = models.PositiveSmallIntegerField(
+        _("hold hours"), default=72, validators=[MinValueValidator(1)]
+    )
+    # R-6.3: minimum subscription deposit.
+    minimum_deposit = models.DecimalField(_("minimum deposit"), default=Decimal("5000.00"), **MONEY)
+    # R-6.4: remind of instalments due within this many days.
+    chase_days = models.PositiveSmallIntegerField(_("payment chase days"), default=7)
+    # R-7.1 / R-7.2: diary deadline and fine step (10, 20, 30 …).
+    diary_deadline = models.TimeField(_("diary deadline"), default=datetime.time(17, 0))
+    fine_step = models.DecimalField(_("fine step"), default=Decimal("10.00"), **MONEY)
+    # R-7.3: the daily meeting.
+    meeting_time = models.TimeField(_("daily meeting"), default=datetime.time(18, 0))
+    # R-7.4: weekly report due on this weekday (0 = Monday … 6 = Sunday) at report_deadline;
+    # monthly report due on the last day of the month at report_deadline.
+    weekly_report_weekday = models.PositiveSmallIntegerField(
+        _("weekly report weekday"),
+        default=6,
+        choices=[
+            (0, _("Monday")),
+            (1, _("Tuesday")),
+            (2, _("Wednesday")),
+            (3, _("Thursday")),
+            (4, _("Friday")),
+            (5, _("Saturday")),
+            (6, _("Sunday")),
+        ],
+    )
+    report_deadline = models.TimeField(_("report deadline"), default=datetime.time(17, 0))
+
+    class Meta:
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(holding_fee__gte=0)
+                & models.Q(minimum_deposit__gte=0)
+                & models.Q(fine_step__gte=0),
+                name="office_money_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(protection_days__gte=1) & models.Q(hold_hours__gte=1),
+                name="office_periods_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+@pghistory.track(exclude=["password", "last_login"])
+class User(AbstractUser):
+    """A member of staff. Roles are group memberships; data is scoped to `offices`."""
+
+    display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    offices = models.ManyToManyField(
+        Office, related_name="members", blank=True, verbose_name=_("offices")
+    )
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def roles(self) -> set[str]:
+        """The user's role names; cached per instance (one query)."""
+        if not hasattr(self, "_roles_cache"):
+            if not self.is_active or not self.pk:
+                self._roles_cache = set()
+            else:
+                # .all() so that a prefetch_related("groups") is used when present
+                self._roles_cache = {g.name for g in self.groups.all() if g.name in Role.values}
+        return self._roles_cache
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [label for value, label in Role.choices if value in self.roles]
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))

@@ -1,0 +1,87 @@
+"""The one place that answers "may this user do X (on this object)?".
+
+Every page and endpoint asks here; later issues add their actions to `RULES`.
+Data is scoped to the user's offices; a director sees all offices (RULES.md, roles).
+"""
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db.models import QuerySet
+
+from .choices import Role
+from .models import Office
+
+
+def office_ids_of(user) -> set[int]:
+    """The offices whose data this user may see (all of them for a director)."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    if not hasattr(user, "_office_ids_cache"):
+        if user.has_role(Role.DIRECTOR):
+            ids = Office.objects.values_list("pk", flat=True)
+        else:
+            ids = user.offices.values_list("pk", flat=True)
+        user._office_ids_cache = set(ids)
+    return user._office_ids_cache
+
+
+def restrict_to_offices(qs: QuerySet, user, field: str = "office") -> QuerySet:
+    """Restrict any queryset to the user's offices; `field` is the path to the office.
+
+    For a many-to-many path (a user's `offices`) rows are de-duplicated with a subquery,
+    so the result can still be ordered and paginated freely.
+    """
+    ids = office_ids_of(user)
+    if field == "pk":
+        return qs.filter(pk__in=ids)
+    matching = qs.model._default_manager.filter(**{f"{field}__in": ids}).values("pk")
+    return qs.filter(pk__in=matching)
+
+
+def is_member(user, office: Office) -> bool:
+    return office.pk in office_ids_of(user)
+
+
+def manages(user, office: Office) -> bool:
+    """A manager of this office, or a director (who oversees every office)."""
+    if user.has_role(Role.DIRECTOR):
+        return True
+    return user.has_role(Role.MANAGER) and is_member(user, office)
+
+
+def _may_create_staff(user, obj: dict[str, Any] | None) -> bool:
+    # obj: {"offices": [Office], "roles": [str]}; a manager hires into offices they manage,
+    # and only a director can create another director.
+    if user.has_role(Role.DIRECTOR):
+        return True
+    if not user.has_role(Role.MANAGER):
+        return False
+    if obj is None:
+        return True
+    offices: Iterable[Office] = obj.get("offices", [])
+    if Role.DIRECTOR in obj.get("roles", []):
+        return False
+    return all(manages(user, o) for o in offices)
+
+
+RULES: dict[str, Callable[[Any, Any], bool]] = {
+    "office.view": lambda u, o: o is None or is_member(u, o),
+    "office.create": lambda u, o: u.has_role(Role.DIRECTOR),
+    "office.change": lambda u, o: o is not None and manages(u, o),
+    "staff.list": lambda u, o: u.has_role(Role.MANAGER, Role.DIRECTOR),
+    "staff.view": lambda u, o: (
+        o is not None and (o.pk == u.pk or any(manages(u, off) for off in o.offices.all()))
+    ),
+    "staff.create": _may_create_staff,
+    # one work page per role (workspace)
+    **{f"workspace.{r}": (lambda role: lambda u, o: u.has_role(role))(r) for r in Role.values},
+}
+
+
+def may(user, action: str, obj: Any = None) -> bool:
+    """True when `user` may perform `action` (on `obj`). Unknown actions are refused."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    rule = RULES.get(action)
+    return bool(rule and rule(user, obj))

@@ -1,0 +1,25 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from staff.permissions import may
+
+from .roles import work_pages_for
+
+
+def navigation(request):
+    """The menu: the user's work pages, then shared pages the user's roles may use."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [(p.title, reverse("workspace:page", args=[p.slug])) for p in work_pages_for(user)]
+    items.append((_("Offices"), reverse("workspace:offices")))
+    if may(user, "staff.list"):
+        items.append((_("Staff"), reverse("workspace:staff")))
+    if user.is_staff:
+        items.append((_("Administration"), reverse("admin:index")))
+    path = request.path
+    return {
+        "nav_items": [
+            {"label": label, "url": url, "active": path.startswith(url)} for label, url in items
+        ]
+    }

@@ -1,0 +1,74 @@
+"""Each role's work page and the navigation a user sees: only what their roles may use."""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from staff.choices import Role
+
+
+@dataclass(frozen=True)
+class WorkPage:
+    role: str
+    slug: str
+    title: Promise
+    intro: Promise
+
+
+# In the order a user with several roles lands on them.
+WORK_PAGES: list[WorkPage] = [
+    WorkPage(
+        Role.SECRETARY,
+        "desk",
+        _("Reception desk"),
+        _("Register walk-ins and hotline calls; the system assigns each customer a salesperson."),
+    ),
+    WorkPage(
+        Role.SALESPERSON,
+        "my",
+        _("My customers"),
+        _("Your customers, their protection end and your follow-ups."),
+    ),
+    WorkPage(
+        Role.MANAGER,
+        "manage",
+        _("Office management"),
+        _("Roster, assignments, claims, disputes, diaries and reports of your office."),
+    ),
+    WorkPage(
+        Role.DIRECTOR,
+        "director",
+        _("All offices"),
+        _("Approvals, weekly reports and every office's figures."),
+    ),
+    WorkPage(
+        Role.ASSISTANT,
+        "channels",
+        _("Front-desk counts and channels"),
+        _("The front desk's daily counts and the evaluation of advertising channels."),
+    ),
+    WorkPage(
+        Role.FINANCE,
+        "finance",
+        _("Finance"),
+        _("Holding fees, deposits, refunds to pay and payments against contracts."),
+    ),
+    WorkPage(
+        Role.CLERK,
+        "clerk",
+        _("Contracts and orders"),
+        _("Contracts to archive, outbound orders and invoice requests."),
+    ),
+    WorkPage(
+        Role.WAREHOUSE,
+        "warehouse",
+        _("Warehouse"),
+        _("Goods to ship and returns to receive."),
+    ),
+]
+PAGES_BY_SLUG = {p.slug: p for p in WORK_PAGES}
+
+
+def work_pages_for(user) -> list[WorkPage]:
+    return [p for p in WORK_PAGES if user.has_role(p.role)]
