@@ -1,1 +1,1 @@
-"""Claims, follow-ups, households, collisions and disputes (R-3, R-4, R-5). Arrives with the ownership issue."""
+"""Claims, follow-ups, households, collisions and disputes (R-3, R-4, R-5)."""

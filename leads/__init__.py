@@ -1,1 +1,1 @@
-"""Customers, registration, visits, calls and the rotation queue (R-1, R-2). Arrives with the reception issue."""
+"""Customers, households and source channels; phone normalization (R-1)."""

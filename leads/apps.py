@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class LeadsConfig(AppConfig):
     name = "leads"
-    verbose_name = _("Customers and reception")
+    verbose_name = _("Customers")

@@ -65,6 +65,19 @@ def _may_create_staff(user, obj: dict[str, Any] | None) -> bool:
     return all(manages(user, o) for o in offices)
 
 
+def _has_role_in(user, office: Office, *roles: str) -> bool:
+    """The user holds one of `roles` and belongs to `office` (a director belongs everywhere)."""
+    return office is not None and user.has_role(*roles) and is_member(user, office)
+
+
+def _may_set_duty_status(user, obj) -> bool:
+    # obj: (office, salesperson): the manager, the secretary, or the salesperson themself
+    office, salesperson = obj
+    if _has_role_in(user, office, Role.MANAGER, Role.SECRETARY) or user.has_role(Role.DIRECTOR):
+        return True
+    return salesperson is not None and salesperson.pk == user.pk and is_member(user, office)
+
+
 RULES: dict[str, Callable[[Any, Any], bool]] = {
     "office.view": lambda u, o: o is None or is_member(u, o),
     "office.create": lambda u, o: u.has_role(Role.DIRECTOR),
@@ -74,6 +87,26 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
         o is not None and (o.pk == u.pk or any(manages(u, off) for off in o.offices.all()))
     ),
     "staff.create": _may_create_staff,
+    # reception (R-2): obj is the office unless said otherwise
+    "reception.desk": lambda u, o: _has_role_in(u, o, Role.SECRETARY),
+    "reception.register_visit": lambda u, o: _has_role_in(u, o, Role.SECRETARY),
+    "reception.log_call": lambda u, o: _has_role_in(u, o, Role.SECRETARY),
+    "reception.register_referral": lambda u, o: _has_role_in(u, o, Role.SECRETARY),
+    "reception.view_roster": lambda u, o: o is not None and is_member(u, o),
+    "reception.set_roster": lambda u, o: o is not None and manages(u, o),
+    "reception.set_duty_status": _may_set_duty_status,
+    "reception.view_unassigned": lambda u, o: (
+        o is not None and (manages(u, o) or _has_role_in(u, o, Role.SECRETARY))
+    ),
+    "reception.assign_visit": lambda u, o: o is not None and manages(u, o),  # obj: office
+    "reception.research_step": lambda u, o: (
+        o is not None
+        and is_member(u, o)
+        and u.has_role(Role.SALESPERSON, Role.SECRETARY, Role.DIRECTOR)
+    ),
+    # customers (R-1): obj is the office
+    "leads.view_customers": lambda u, o: o is None or is_member(u, o),
+    "leads.register_own": lambda u, o: _has_role_in(u, o, Role.SALESPERSON),
     # one work page per role (workspace)
     **{f"workspace.{r}": (lambda role: lambda u, o: u.has_role(role))(r) for r in Role.values},
 }

@@ -39,8 +39,10 @@ INSTALLED_APPS = [
     "common",
     "staff",
     "workspace",
+    "notifications",
     "leads",
     "attribution",
+    "reception",
     "reports",
     "finance",
 ]

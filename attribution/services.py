@@ -1,0 +1,202 @@
+"""Writes of claims. Callers hold the household's row lock (leads.services.household_lock),
+so that every read-then-write on a household's claims is serialized in PostgreSQL."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from common.errors import DomainError
+from leads import services as leads
+from leads.models import Customer, Household
+from leads.rules import normalize_phone
+
+from . import rules
+from .choices import ClaimEventKind, ClaimStatus
+from .models import Claim, ClaimEvent, Collision
+
+
+class ClaimedError(DomainError):
+    """R-5.3: someone else holds the active claim; the collision is recorded, not rolled back."""
+
+    default_code = "claimed"
+
+    def __init__(self, *, customer: Customer, claim: Claim):
+        super().__init__(
+            _("This customer is claimed by %(owner)s until %(until)s.")
+            % {"owner": claim.owner, "until": claim.protected_until.strftime("%Y-%m-%d %H:%M")},
+            extra={
+                "owner": claim.owner_id,
+                "owner_name": str(claim.owner),
+                "protected_until": claim.protected_until.isoformat(),
+                "customer": customer.pk,
+            },
+        )
+
+
+def _protection_end(office, moment: datetime.datetime) -> datetime.datetime:
+    return rules.protection_end(moment, tz=office.tzinfo, days=office.protection_days)
+
+
+def claim_active(*, household: Household, now: datetime.datetime) -> Claim | None:
+    """R-3.3: the household's active claim, evaluated on read (past its end = released)."""
+    claim = (
+        Claim.objects.select_related("owner")
+        .filter(household=household, status=ClaimStatus.ACTIVE)
+        .first()
+    )
+    if claim is None or not rules.is_protected(claim.protected_until, now):
+        return None
+    return claim
+
+
+def claim_owned(*, household: Household) -> Claim | None:
+    """The household's claim that still carries a salesperson: active or deal (R-4.3)."""
+    return (
+        Claim.objects.select_related("owner")
+        .filter(household=household, status__in=[ClaimStatus.ACTIVE, ClaimStatus.DEAL])
+        .order_by("-started_at")
+        .first()
+    )
+
+
+def _release_stale(*, household: Household, now: datetime.datetime) -> None:
+    """Make permanent the release of a stale active claim before a new one starts (R-3.3)."""
+    stale = Claim.objects.filter(
+        household=household, status=ClaimStatus.ACTIVE, protected_until__lte=now
+    )
+    for claim in stale:
+        claim.status = ClaimStatus.RELEASED
+        claim.ended_at = claim.protected_until
+        claim.save(update_fields=["status", "ended_at"])
+        ClaimEvent.objects.create(
+            claim=claim,
+            kind=ClaimEventKind.RELEASED,
+            at=now,
+            owner=claim.owner,
+            detail={
+                "reason": "protection_ended",
+                "protected_until": claim.protected_until.isoformat(),
+            },
+        )
+
+
+@transaction.atomic
+def claim_start(
+    *, household: Household, owner, now: datetime.datetime, actor, detail: dict
+) -> Claim:
+    """R-3.1: a claim starts at registration; the registration is its first contact (R-3.2)."""
+    _release_stale(household=household, now=now)
+    claim = Claim.objects.create(
+        office=household.office,
+        household=household,
+        owner=owner,
+        started_at=now,
+        last_contact_at=now,
+        protected_until=_protection_end(household.office, now),
+    )
+    ClaimEvent.objects.create(
+        claim=claim, kind=ClaimEventKind.STARTED, at=now, actor=actor, owner=owner, detail=detail
+    )
+    return claim
+
+
+@transaction.atomic
+def claim_record_contact(*, claim: Claim, now: datetime.datetime, actor, detail: dict) -> Claim:
+    """R-3.2: a qualifying contact (a visit received by the owner, a follow-up) extends it."""
+    claim.last_contact_at = max(claim.last_contact_at, now)
+    claim.protected_until = _protection_end(claim.office, claim.last_contact_at)
+    claim.save(update_fields=["last_contact_at", "protected_until"])
+    ClaimEvent.objects.create(
+        claim=claim,
+        kind=ClaimEventKind.CONTACT,
+        at=now,
+        actor=actor,
+        owner=claim.owner,
+        detail=detail,
+    )
+    return claim
+
+
+@transaction.atomic
+def claim_transfer(*, claim: Claim, new_owner, now: datetime.datetime, actor, reason: str) -> Claim:
+    """A manager's override moves the claim; the previous owner stays in the event."""
+    previous = claim.owner
+    claim.owner = new_owner
+    claim.save(update_fields=["owner"])
+    ClaimEvent.objects.create(
+        claim=claim,
+        kind=ClaimEventKind.REASSIGNED,
+        at=now,
+        actor=actor,
+        owner=new_owner,
+        detail={"reason": reason, "previous_owner": previous.pk},
+    )
+    return claim
+
+
+def collision_record(
+    *, customer: Customer, salesperson, claim: Claim, now: datetime.datetime
+) -> Collision:
+    """R-5.3: the refused registration is kept as evidence."""
+    return Collision.objects.create(
+        office=customer.office, customer=customer, salesperson=salesperson, claim=claim, at=now
+    )
+
+
+def customer_register_own(
+    *, office, salesperson, phone: str, name: str, source_channel, now: datetime.datetime
+) -> tuple[Customer, Claim]:
+    """R-1.3: a salesperson registers a customer met outside the desk, and the claim starts.
+
+    Someone else's active claim → refused with whose and until when (ClaimedError), and the
+    attempt is kept as a collision (R-5.3). Their own active claim → 409 `already_yours`.
+    """
+    try:
+        normalized = normalize_phone(phone)
+    except ValidationError as exc:
+        raise ValidationError({"phone": exc.messages}) from exc
+    customer, claim, collided = _register_own(
+        office=office,
+        salesperson=salesperson,
+        phone=normalized,
+        name=name,
+        source_channel=source_channel,
+        now=now,
+    )
+    if collided:  # raised after the commit, so that the collision record stays
+        raise ClaimedError(customer=customer, claim=claim)
+    return customer, claim
+
+
+@transaction.atomic
+def _register_own(*, office, salesperson, phone, name, source_channel, now):
+    customer, _created = leads.customer_get_or_register(
+        office=office,
+        phone=phone,
+        name=name,
+        source_channel=source_channel,
+        actor=salesperson,
+        now=now,
+    )
+    household = leads.household_lock(household_id=customer.household_id)
+    active = claim_active(household=household, now=now)
+    if active is not None and active.owner_id == salesperson.pk:
+        raise DomainError(
+            _("This customer is already yours."),
+            code="already_yours",
+            extra={"customer": customer.pk, "protected_until": active.protected_until.isoformat()},
+        )
+    if active is not None:
+        collision_record(customer=customer, salesperson=salesperson, claim=active, now=now)
+        return customer, active, True
+    leads.customer_fill_name(customer=customer, name=name)
+    claim = claim_start(
+        household=household,
+        owner=salesperson,
+        now=now,
+        actor=salesperson,
+        detail={"rule": "own_registration"},
+    )
+    return customer, claim, False

@@ -1,0 +1,97 @@
+"""Customers (R-1): one per normalized phone per office; registration kept forever."""
+
+import pghistory
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from staff.models import Office
+
+
+class SourceChannel(models.Model):
+    """How a customer heard of the office (R-1.2): a managed list, editable in the admin."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name (Chinese)"), max_length=60)
+    name_en = models.CharField(_("name (English)"), max_length=60, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("source channel")
+        verbose_name_plural = _("source channels")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        if self.name_en and get_language() == "en":
+            return self.name_en
+        return self.name
+
+
+class Household(models.Model):
+    """Immediate family (R-4.1): claims and credit belong to the household."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, verbose_name=_("office"))
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+
+@pghistory.track()
+class Customer(models.Model):
+    """A customer of one office. `registered_at` and `source_channel` are never edited (R-1.2)."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, verbose_name=_("office"))
+    phone = models.CharField(_("phone"), max_length=15)
+    name = models.CharField(_("name"), max_length=60, blank=True)
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="members", verbose_name=_("household")
+    )
+    source_channel = models.ForeignKey(
+        SourceChannel, on_delete=models.PROTECT, verbose_name=_("source channel")
+    )
+    registered_at = models.DateTimeField(_("registered at"))
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+    # R-1.2: a registration is voided by a manager with a reason, never edited or deleted.
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("voided by"),
+    )
+    void_reason = models.TextField(_("void reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        ordering = ["-registered_at"]
+        constraints = [
+            # R-1.1: one customer per normalized phone per office.
+            models.UniqueConstraint(fields=["office", "phone"], name="customer_phone_per_office"),
+            models.CheckConstraint(
+                condition=models.Q(phone__regex=r"^[0-9]{7,15}$"), name="customer_phone_digits"
+            ),
+        ]
+        indexes = [
+            # prefix search of phones (LIKE '138%') under any collation
+            models.Index(
+                fields=["phone"], name="customer_phone_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.phone

@@ -1,0 +1,48 @@
+"""Pure rules of customer registration (R-1). No database here."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+_ALLOWED = re.compile(r"^\+?[\d\s\-()]+$")
+
+
+def normalize_phone(raw: str) -> str:
+    """R-1.1: digits only; a leading +86/0086/86 on a 13-digit number dropped.
+
+    Mainland mobiles are 11 digits starting with 1; other numbers are kept as digits with
+    their country code (7 to 15 digits, E.164). Raises ValidationError for anything else.
+    """
+    text = (raw or "").strip()
+    if not text:
+        raise ValidationError(_("Enter a phone number."), code="required")
+    if not _ALLOWED.match(text):
+        raise ValidationError(
+            _("A phone number has only digits, spaces, dashes and a leading +."), code="invalid"
+        )
+    digits = re.sub(r"\D", "", text)
+    if digits.startswith("0086") and len(digits) == 15:
+        digits = digits[4:]
+    elif digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if len(digits) == 11 and digits.startswith("1"):
+        return digits
+    if digits.startswith("1") and not text.startswith("+") and len(digits) in (10, 12):
+        raise ValidationError(_("A mainland mobile number has 11 digits."), code="invalid")
+    if not 7 <= len(digits) <= 15:
+        raise ValidationError(_("A phone number has 7 to 15 digits."), code="invalid")
+    return digits
+
+
+def mask_phone(phone: str) -> str:
+    """Visibility (API.md): other salespeople's customers show as 138****5678."""
+    if len(phone) <= 7:
+        return phone[:2] + "*" * (len(phone) - 2)
+    return phone[:3] + "****" + phone[-4:]
+
+
+def phone_fragment(query: str) -> str | None:
+    """The digits of a search query, when it looks like (part of) a phone number."""
+    digits = re.sub(r"[\s\-+()]", "", query or "")
+    return digits if digits.isdigit() and len(digits) >= 3 else None

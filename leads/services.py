@@ -1,0 +1,53 @@
+"""Writes of customers. Registration is race-safe: the database's unique constraint decides."""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+
+from .models import Customer, Household, SourceChannel
+
+
+def household_lock(*, household_id: int) -> Household:
+    """Lock a household's row: every read-then-write on its claims and visits goes through it."""
+    return Household.objects.select_for_update().select_related("office").get(pk=household_id)
+
+
+def customer_get_or_register(
+    *,
+    office,
+    phone: str,
+    name: str,
+    source_channel: SourceChannel,
+    actor,
+    now: datetime.datetime,
+) -> tuple[Customer, bool]:
+    """R-1.1/R-1.2: the office's customer with this (normalized) phone, registered if new.
+
+    Two registrations of the same phone at the same moment: one INSERT wins on the unique
+    constraint, the other waits for it, fails inside its savepoint and reads the winner.
+    """
+    existing = Customer.objects.filter(office=office, phone=phone).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            household = Household.objects.create(office=office, created_at=now)
+            customer = Customer.objects.create(
+                office=office,
+                phone=phone,
+                name=name,
+                household=household,
+                source_channel=source_channel,
+                registered_at=now,
+                registered_by=actor,
+            )
+            return customer, True
+    except IntegrityError:
+        return Customer.objects.get(office=office, phone=phone), False
+
+
+def customer_fill_name(*, customer: Customer, name: str) -> None:
+    """A name learned later fills a blank; it never overwrites (the registration stands)."""
+    if name and not customer.name:
+        customer.name = name
+        customer.save(update_fields=["name"])

@@ -1,0 +1,1 @@
+"""In-app notifications, shown live on every page (polled by htmx)."""

@@ -1,0 +1,38 @@
+"""The text of each kind of notification, rendered in the reader's language at read time."""
+
+from django.utils.translation import gettext as _
+
+from .models import Notification
+
+
+def render(notification: Notification) -> str:
+    p = notification.params
+    match notification.kind:
+        case "visit_assigned":
+            return _("New visit: %(customer)s, party of %(party)s. %(why)s") % {
+                "customer": p.get("customer", ""),
+                "party": p.get("party_size", 1),
+                "why": explain_rule(p.get("rule", "")),
+            }
+        case "call_put_through":
+            return _("Call from your customer %(customer)s put through to you.") % {
+                "customer": p.get("customer", "")
+            }
+        case "visit_waiting":
+            return _("A visit waits for you to assign it: %(customer)s, party of %(party)s.") % {
+                "customer": p.get("customer", ""),
+                "party": p.get("party_size", 1),
+            }
+        case "research_approved":
+            return _("Market-research visit approved: you are owed one turn.")
+    return notification.kind
+
+
+def explain_rule(rule: str) -> str:
+    return {
+        "owner": _("Your customer (active claim)."),
+        "named": _("The customer asked for you."),
+        "referral": _("Referred by your customer."),
+        "rotation": _("Your turn in the rotation."),
+        "manager": _("Assigned by the manager."),
+    }.get(rule, "")
