@@ -28,7 +28,7 @@ def normalize_phone(raw: str) -> str:
         digits = digits[2:]
     if len(digits) == 11 and digits.startswith("1"):
         return digits
-    if digits.startswith("1") and not text.startswith("+") and len(digits) in (10, 12):
+    if digits.startswith("1") and not text.startswith("+"):  # 1… without a country code
         raise ValidationError(_("A mainland mobile number has 11 digits."), code="invalid")
     if not 7 <= len(digits) <= 15:
         raise ValidationError(_("A phone number has 7 to 15 digits."), code="invalid")
