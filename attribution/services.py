@@ -23,13 +23,14 @@ class ClaimedError(DomainError):
     default_code = "claimed"
 
     def __init__(self, *, customer: Customer, claim: Claim):
+        until = claim.protected_until.astimezone(claim.office.tzinfo)  # office-local
         super().__init__(
             _("This customer is claimed by %(owner)s until %(until)s.")
-            % {"owner": claim.owner, "until": claim.protected_until.strftime("%Y-%m-%d %H:%M")},
+            % {"owner": claim.owner, "until": until.strftime("%Y-%m-%d %H:%M")},
             extra={
                 "owner": claim.owner_id,
                 "owner_name": str(claim.owner),
-                "protected_until": claim.protected_until.isoformat(),
+                "protected_until": until.isoformat(),
                 "customer": customer.pk,
             },
         )

@@ -9,7 +9,16 @@ from .models import Customer, Household, SourceChannel
 
 def household_lock(*, household_id: int) -> Household:
     """Lock a household's row: every read-then-write on its claims and visits goes through it."""
-    return Household.objects.select_for_update().select_related("office").get(pk=household_id)
+    # of=("self",): lock the household only. Without it FOR UPDATE also locked the joined
+    # office row, which serialized every registration of the office and deadlocked with any
+    # transaction that holds the roster and inserts a row referencing the office (the FK's
+    # deferred KEY SHARE check at commit), e.g. roster_set adding a newcomer's duty state
+    # (tests/concurrency/test_reception_races.py::test_r_2_2_manager_changes_todays_roster…).
+    return (
+        Household.objects.select_for_update(of=("self",))
+        .select_related("office")
+        .get(pk=household_id)
+    )
 
 
 def customer_get_or_register(

@@ -205,6 +205,10 @@ def visit_register(
         referrer=referrer,
         source_channel=source_channel,
     )
+    if idempotency_key:  # a replay saves nothing, whatever else the form now says
+        replay = Visit.objects.filter(office=office, idempotency_key=idempotency_key).first()
+        if replay is not None:
+            return replay, False
     customer, is_new = leads.customer_get_or_register(
         office=office,
         phone=normalized,

@@ -99,6 +99,9 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
         o is not None and (manages(u, o) or _has_role_in(u, o, Role.SECRETARY))
     ),
     "reception.assign_visit": lambda u, o: o is not None and manages(u, o),  # obj: office
+    # every visit of the office (others see only the visits they received)
+    "reception.view_visits": lambda u, o: o is not None
+    and (manages(u, o) or _has_role_in(u, o, Role.SECRETARY)),
     "reception.research_step": lambda u, o: (
         o is not None
         and is_member(u, o)
@@ -118,3 +121,10 @@ def may(user, action: str, obj: Any = None) -> bool:
         return False
     rule = RULES.get(action)
     return bool(rule and rule(user, obj))
+
+
+def may_in_any_office(user, action: str) -> bool:
+    """Whether the user may do `action` in at least one of their offices: a role check made
+    before a request's body is read, so that a wrong role gets 403 whatever it sent."""
+    offices = Office.objects.filter(pk__in=office_ids_of(user))
+    return any(may(user, action, office) for office in offices)

@@ -1,0 +1,47 @@
+"""The requester's own notifications, newest first; marking them read."""
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from ..models import Notification
+from ..services import notifications_mark_read
+from .serializers import (
+    NotificationFilterSerializer,
+    NotificationReadResultSerializer,
+    NotificationReadSerializer,
+    NotificationSerializer,
+)
+
+
+class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = NotificationSerializer
+
+    def get_queryset(self):
+        return Notification.objects.filter(recipient=self.request.user.pk).order_by(
+            "-created_at", "-pk"
+        )
+
+    @extend_schema(parameters=[NotificationFilterSerializer])
+    def list(self, request, *args, **kwargs):
+        params = NotificationFilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        qs = self.get_queryset()
+        if params.validated_data["unread"]:
+            qs = qs.filter(read_at__isnull=True)
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        request=NotificationReadSerializer, responses={200: NotificationReadResultSerializer}
+    )
+    @action(detail=False, methods=["post"])
+    def read(self, request):
+        serializer = NotificationReadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        marked = notifications_mark_read(
+            recipient=request.user, now=timezone.now(), ids=serializer.validated_data.get("ids")
+        )
+        return Response(NotificationReadResultSerializer({"marked": marked}).data)
