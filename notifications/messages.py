@@ -24,7 +24,9 @@ def render(notification: Notification) -> str:
                 "party": p.get("party_size", 1),
             }
         case "research_approved":
-            return _("Market-research visit approved: you are owed one turn.")
+            return _("Market-research visit of %(customer)s approved: you are owed one turn.") % {
+                "customer": p.get("customer", "")
+            }
     return notification.kind
 
 

@@ -305,7 +305,11 @@ def _announce(*, visit: Visit, now) -> None:
     params = {"customer": str(visit.customer), "party_size": visit.party_size, "rule": visit.rule}
     if visit.assigned_to is not None:
         notify(
-            recipient=visit.assigned_to, kind="visit_assigned", params=params, url="/w/my/", now=now
+            recipient=visit.assigned_to,
+            kind="visit_assigned",
+            params=params,
+            url=f"/w/my/?office={visit.office_id}",
+            now=now,
         )
         return
     managers = User.objects.filter(
@@ -316,7 +320,7 @@ def _announce(*, visit: Visit, now) -> None:
             recipient=manager,
             kind="visit_waiting",
             params=params,
-            url="/reception/unassigned/",
+            url=f"/reception/unassigned/?office={visit.office_id}",
             now=now,
         )
 
@@ -363,7 +367,13 @@ def visit_reassign(*, visit: Visit, salesperson: User, reason: str, actor: User,
         detail={"reason": reason, "from": previous.pk if previous else None, "to": salesperson.pk},
     )
     params = {"customer": str(visit.customer), "party_size": visit.party_size, "rule": Rule.MANAGER}
-    notify(recipient=salesperson, kind="visit_assigned", params=params, url="/w/my/", now=now)
+    notify(
+        recipient=salesperson,
+        kind="visit_assigned",
+        params=params,
+        url=f"/w/my/?office={visit.office_id}",
+        now=now,
+    )
     return visit
 
 
@@ -403,7 +413,13 @@ def visit_research_step(*, visit: Visit, step: str, actor: User, now) -> Visit:
             office=visit.office, salesperson=visit.assigned_to
         )
         DutyState.objects.filter(pk=state.pk).update(owed_turns=F("owed_turns") + 1)
-        notify(recipient=visit.assigned_to, kind="research_approved", params={}, now=now)
+        notify(
+            recipient=visit.assigned_to,
+            kind="research_approved",
+            params={"customer": str(visit.customer)},
+            url=f"/w/my/?office={visit.office_id}",
+            now=now,
+        )
     return visit
 
 
@@ -455,7 +471,7 @@ def call_register(
             recipient=claim.owner,
             kind="call_put_through",
             params={"customer": str(customer)},
-            url="/w/my/",
+            url=f"/w/my/?office={office.pk}",
             now=now,
         )
     return call

@@ -9,10 +9,15 @@ from common.views import health
 api_v1 = [
     path("auth/token/", ObtainAuthToken.as_view(), name="api-token"),
     path("", include("staff.api.urls")),
+    path("", include("leads.api.urls")),
+    path("", include("reception.api.urls")),
+    path("", include("notifications.api.urls")),
 ]
 
 urlpatterns = [
     path("", include("workspace.urls")),
+    path("reception/", include("reception.urls")),
+    path("notifications/", include("notifications.urls")),
     path("health/", health, name="health"),
     path(
         "accounts/login/",

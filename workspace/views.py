@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from reception.views import ROLE_PAGES
 from staff.permissions import may
 from staff.selectors import offices_visible_to, staff_visible_to
 
@@ -29,6 +30,8 @@ def work_page(request, slug: str):
         raise Http404
     if not may(request.user, f"workspace.{page.role}"):
         raise PermissionDenied
+    if page.role in ROLE_PAGES:  # the desk, my customers, management, the director's page
+        return ROLE_PAGES[page.role](request, page)
     offices = list(offices_visible_to(request.user))
     now = timezone.now()
     return render(
