@@ -134,7 +134,7 @@ class CallForm(forms.Form):
             except ValidationError as exc:
                 self.add_error("phone", exc)
         elif data.get("kind") == CallKind.NON_CUSTOMER and not data.get("caller", "").strip():
-            self.add_error("caller", _("Who called?"))
+            self.add_error("caller", _("Enter who called."))
         return data
 
 
@@ -189,7 +189,7 @@ class AssignForm(forms.Form):
     def clean_reason(self) -> str:
         reason = self.cleaned_data["reason"].strip()
         if not reason:
-            raise ValidationError(_("Write the reason for the override."))
+            raise ValidationError(_("Write the reason."))
         return reason
 
 

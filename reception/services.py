@@ -333,7 +333,7 @@ def visit_reassign(*, visit: Visit, salesperson: User, reason: str, actor: User,
     """R-2.4: only a manager overrides an assignment, with a written reason, kept on record."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": [_("Write the reason for the override.")]})
+        raise ValidationError({"reason": [_("Write the reason.")]})
     _require_salesperson(salesperson, visit.office, "salesperson")
     household = leads.household_lock(household_id=visit.customer.household_id)
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
@@ -451,7 +451,7 @@ def call_register(
     )
     if kind == CallKind.NON_CUSTOMER:
         if not call.caller:
-            raise ValidationError({"caller": [_("Who called?")]})
+            raise ValidationError({"caller": [_("Enter who called.")]})
         call.save()
         return call
     normalized = _phone(phone)

@@ -120,7 +120,7 @@ class OfficeFilterSerializer(serializers.Serializer):
 
 class VisitFilterSerializer(OfficeFilterSerializer):
     date = serializers.DateField(
-        required=False, input_formats=["%Y-%m-%d"], help_text=_("Office-local day; today.")
+        required=False, input_formats=["%Y-%m-%d"], help_text=_("Office-local day; defaults to today.")
     )
 
 
