@@ -1,0 +1,123 @@
+"""The demo data command: idempotent, one user per role with working fresh passwords,
+today's roster, and a morning at the desk in which each rule of R-2.1–R-2.5 shows once."""
+
+import datetime
+import json
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from leads.models import Customer
+from reception.models import Call, DutyState, Referral, Roster, Visit
+from staff.models import Office, User
+from workspace.management.commands.demo_data import DEMO_USERS
+
+pytestmark = pytest.mark.django_db
+
+SH = ZoneInfo("Asia/Shanghai")
+AFTERNOON = datetime.datetime(2026, 11, 28, 14, 0, tzinfo=SH)
+DAY = AFTERNOON.date()
+
+
+def demo_data(tmp_path, moment):
+    """Run the command at `moment`; its output and the credentials it wrote."""
+    out = StringIO()
+    credentials = tmp_path / "demo-credentials.json"
+    with time_machine.travel(moment, tick=False):
+        call_command("demo_data", credentials_file=credentials, stdout=out)
+    return out.getvalue(), json.loads(credentials.read_text())
+
+
+def local(moment: datetime.datetime) -> datetime.datetime:
+    return moment.astimezone(SH)
+
+
+def test_twice_one_user_per_role_with_fresh_working_passwords(tmp_path):
+    _out, first = demo_data(tmp_path, AFTERNOON)
+    out, second = demo_data(tmp_path, AFTERNOON)
+
+    office = Office.objects.get(code="demo")
+    assert Office.objects.count() == 1
+    assert set(second) == {username for username, _name, _role in DEMO_USERS}
+    for username, display_name, role in DEMO_USERS:
+        user = User.objects.get(username=username)
+        assert user.display_name == display_name
+        assert user.roles == {role}
+        assert list(user.offices.all()) == [office]
+        assert second[username]["role"] == role
+        assert user.check_password(second[username]["password"])
+        assert not user.check_password(first[username]["password"])  # new each run
+        assert second[username]["password"] in out
+    assert User.objects.filter(groups__name="salesperson").count() == 4
+    assert oct((tmp_path / "demo-credentials.json").stat().st_mode & 0o777) == "0o600"
+
+
+def test_roster_and_a_morning_of_visits_with_every_rule_once_and_no_duplicates(tmp_path):
+    out, _ = demo_data(tmp_path, AFTERNOON)
+    customers, calls = Customer.objects.count(), Call.objects.count()
+    again, _ = demo_data(tmp_path, AFTERNOON)
+
+    users = {u.username: u for u in User.objects.all()}
+    roster = Roster.objects.get(office__code="demo", date=DAY)
+    assert [e.salesperson.username for e in roster.entries.order_by("position")] == [
+        "sales1",
+        "sales2",
+        "sales3",
+        "sales4",
+    ]
+    visits = list(Visit.objects.order_by("at"))
+    explained = [
+        (v.customer.name, v.rule, v.assigned_to.username if v.assigned_to else None) for v in visits
+    ]
+    assert explained == [
+        ("王建国", "rotation", "sales1"),
+        ("李秀英", "owner", "sales2"),  # registered by sales2 three days before
+        ("张伟", "rotation", "sales2"),
+        ("陈静", "referral", "sales3"),  # pre-registered by 周强, sales3's customer
+        ("刘洋", "rotation", "sales4"),  # sales3 away on business: skipped
+        ("黄磊", "named", "sales2"),
+        ("吴先生", "unassigned", None),  # a party of 6, not one household
+        ("孙丽", "rotation", "sales1"),
+    ]
+    by_name = {v.customer.name: v for v in visits}
+    assert by_name["刘洋"].skipped == [
+        {"salesperson": users["sales3"].pk, "reason": "away_business"}
+    ]
+    assert by_name["陈静"].referrer.name == "周强"
+    assert Referral.objects.get().name == "陈静"
+    assert by_name["黄磊"].named_salesperson == users["sales2"]
+    assert (by_name["吴先生"].party_size, by_name["吴先生"].unassigned_reason) == (6, "large_party")
+    assert not by_name["李秀英"].is_new_customer and by_name["王建国"].is_new_customer
+    away = DutyState.objects.get(salesperson=users["sales3"])
+    assert (away.status, away.owed_turns) == ("away_business", 1)
+    assert len({v.source_channel.code for v in visits}) >= 5
+    for visit in visits:
+        at = local(visit.at)
+        assert at.date() == DAY
+        assert datetime.time(9, 0) <= at.time() <= datetime.time(11, 30)
+        assert len(visit.customer.phone) == 11 and visit.customer.phone[:2] in {"13", "15", "18"}
+    kinds = sorted((c.kind, c.is_new_customer, c.put_through_to_id) for c in Call.objects.all())
+    assert kinds == [("customer", True, None), ("non_customer", False, None)]
+    assert "8 visits" in out and "2 calls" in out
+
+    # the second run added nothing
+    assert Visit.objects.count() == 8
+    assert (Customer.objects.count(), Call.objects.count()) == (customers, calls)
+    assert "none added" in again
+
+
+@pytest.mark.parametrize("clock", [datetime.time(10, 0), datetime.time(0, 30)])
+def test_run_before_half_past_eleven_the_morning_is_squeezed_into_the_past(tmp_path, clock):
+    now = datetime.datetime.combine(DAY, clock, tzinfo=SH)
+    demo_data(tmp_path, now)
+    demo_data(tmp_path, now)
+
+    visits = Visit.objects.all()
+    assert visits.count() == 8
+    assert all(local(v.at).date() == DAY and v.at < now for v in visits)
+    assert sorted(visits.values_list("rule", flat=True)) == sorted(
+        ["rotation"] * 4 + ["owner", "referral", "named", "unassigned"]
+    )

@@ -1,0 +1,249 @@
+"""Demo data: one office, one user per role with fresh passwords printed each run, today's
+duty roster, and once a day a morning at the front desk, registered through the services as
+the secretary would (so that every rule of R-2 shows once)."""
+
+import datetime
+import json
+import random
+import secrets
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from attribution.services import customer_register_own
+from leads.models import SourceChannel
+from reception import services as desk
+from reception.choices import CallKind, DutyStatus
+from reception.models import Call, Roster, Visit
+from staff.choices import Role
+from staff.models import Office, User
+from staff.services import staff_set_roles
+
+DEMO_OFFICE = {"code": "demo", "name": "阳光花园售楼处"}
+# username, display name, role
+DEMO_USERS = [
+    ("secretary", "王秘书", Role.SECRETARY),
+    ("sales1", "李置业", Role.SALESPERSON),
+    ("sales2", "张置业", Role.SALESPERSON),
+    ("sales3", "黄置业", Role.SALESPERSON),
+    ("sales4", "林置业", Role.SALESPERSON),
+    ("manager", "陈经理", Role.MANAGER),
+    ("director", "赵总监", Role.DIRECTOR),
+    ("assistant", "刘助理", Role.ASSISTANT),
+    ("finance", "周财务", Role.FINANCE),
+    ("clerk", "吴内勤", Role.CLERK),
+    ("warehouse", "郑库管", Role.WAREHOUSE),
+]
+ROTATION = ["sales1", "sales2", "sales3", "sales4"]  # today's roster, in order
+
+MORNING_START = datetime.time(9, 0)
+MORNING = datetime.timedelta(hours=2, minutes=30)  # 09:00–11:30
+MOBILE_PREFIXES = ["138", "139", "135", "137", "150", "158", "159", "186", "187", "188", "189"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One event of the morning, `minute` minutes after its start (of 150)."""
+
+    minute: int
+    kind: str  # visit, call, non_customer_call, away
+    name: str = ""
+    channel: str = ""
+    party_size: int = 1
+    one_household: bool = True
+    names: str = ""  # username of the salesperson the customer names
+    who: str = ""  # username, for `away`
+    content: str = ""
+
+
+# With the roster sales1..sales4 and the pointer on sales1, each rule of R-2 shows once.
+MORNING_STEPS = [
+    Step(5, "visit", "王建国", "online"),  # rotation → sales1
+    Step(20, "visit", "李秀英", "newspaper"),  # returning, claimed by sales2 → owner
+    Step(35, "call", "赵女士", "newspaper", content="询问三居室价格和首付比例，已邀请周末来访"),
+    Step(50, "visit", "张伟", "billboard"),  # rotation → sales2
+    Step(65, "visit", "陈静", "referral"),  # pre-registered by 周强 (sales3's) → referral
+    Step(75, "away", who="sales3"),  # 因公外出: skipped from now on, owed a turn (R-2.3)
+    Step(85, "visit", "刘洋", "passing"),  # rotation: sales3 skipped → sales4
+    Step(100, "visit", "黄磊", "phone", names="sales2"),  # named, no turn used
+    Step(115, "visit", "吴先生", "other", party_size=6, one_household=False),  # → manager
+    Step(125, "non_customer_call", "华美装饰 小刘", content="推销装修服务，已婉拒"),
+    Step(140, "visit", "孙丽", "online"),  # rotation → sales1
+]
+RETURNING = "李秀英"  # registered by sales2 three days before
+REFERRER = ("周强", "sales3")  # registered by sales3 five days before
+REFERRED = "陈静"  # pre-registered by 周强 at the desk the day before
+
+
+def demo_phone(day: datetime.date, index: int) -> str:
+    """A mainland mobile, the same for the same day and person, different from day to day."""
+    rng = random.Random(f"{day.isoformat()}-{index}")
+    prefix = MOBILE_PREFIXES[index % len(MOBILE_PREFIXES)]
+    return f"{prefix}{day.toordinal() % 10000:04d}{index:02d}{rng.randrange(100):02d}"
+
+
+def morning_window(office: Office, now: datetime.datetime):
+    """09:00–11:30 today; before 11:30, the same length of time just before now (not before
+    midnight): never in the future."""
+    tz = office.tzinfo
+    day = timezone.localtime(now, tz).date()
+    midnight = datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
+    start = datetime.datetime.combine(day, MORNING_START, tzinfo=tz)
+    end = start + MORNING
+    if now < end:
+        end = max(now - datetime.timedelta(minutes=5), midnight)
+        start = max(end - MORNING, midnight)
+    return day, start, end
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo office, one user per role (new passwords each run, printed), today's "
+        "duty roster and, if the office has no visits yet today, a morning at the front desk."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--credentials-file",
+            type=Path,
+            help="Also write the usernames and passwords as JSON to this file.",
+        )
+
+    @transaction.atomic
+    def handle(self, *args, credentials_file=None, **options):
+        now = timezone.now()
+        office, _ = Office.objects.get_or_create(
+            code=DEMO_OFFICE["code"], defaults={"name": DEMO_OFFICE["name"]}
+        )
+        users, credentials = self.staff(office)
+        day, start, end = morning_window(office, now)
+        roster_note = self.roster(office, day, users)
+        morning_note = self.morning(office, users, day, start, end)
+
+        self.stdout.write(self.style.SUCCESS(f"Demo office: {office.name} ({office.code})"))
+        self.stdout.write("Demo users (passwords are new each run):")
+        for username, entry in credentials.items():
+            self.stdout.write(f"  {entry['role']:<12} {username:<10} {entry['password']}")
+        if credentials_file:
+            credentials_file.parent.mkdir(parents=True, exist_ok=True)
+            credentials_file.write_text(json.dumps(credentials, indent=2))
+            credentials_file.chmod(0o600)
+        self.stdout.write(f"Demo {day}: {roster_note}; {morning_note}")
+
+    def staff(self, office):
+        users, credentials = {}, {}
+        for username, display_name, role in DEMO_USERS:
+            user, _ = User.objects.get_or_create(
+                username=username, defaults={"display_name": display_name}
+            )
+            password = secrets.token_urlsafe(9)
+            user.set_password(password)
+            # the manager and director edit office settings in the admin
+            user.is_staff = role in (Role.MANAGER, Role.DIRECTOR)
+            user.is_superuser = role == Role.DIRECTOR
+            user.save()
+            staff_set_roles(user=user, roles=[role])
+            user.offices.add(office)
+            users[username] = user
+            credentials[username] = {"password": password, "role": str(role)}
+        return users, credentials
+
+    def roster(self, office, day, users) -> str:
+        """Today's roster with the four salespeople; a roster that has them all is kept."""
+        salespeople = [users[u] for u in ROTATION]
+        roster = Roster.objects.filter(office=office, date=day).first()
+        on_it = set(roster.entries.values_list("salesperson", flat=True)) if roster else set()
+        if {u.pk for u in salespeople} <= on_it:
+            return f"roster kept ({len(on_it)} salespeople)"
+        desk.roster_set(office=office, date=day, salespeople=salespeople, actor=users["manager"])
+        return f"roster set ({', '.join(str(u) for u in salespeople)})"
+
+    def morning(self, office, users, day, start, end) -> str:
+        tz = office.tzinfo
+        midnight = datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
+        today = Visit.objects.filter(
+            office=office, at__gte=midnight, at__lt=midnight + datetime.timedelta(days=1)
+        )
+        if today.exists():
+            return f"the office already has {today.count()} visits today, none added"
+        channels = {c.code: c for c in SourceChannel.objects.all()}
+        phones = {step.name: demo_phone(day, i) for i, step in enumerate(MORNING_STEPS)}
+        phones[REFERRER[0]] = demo_phone(day, len(MORNING_STEPS))
+        self.earlier_customers(office, users, channels, phones, start)
+        secretary = users["secretary"]
+        for name in ROTATION:  # everyone reports for duty (statuses persist from other days)
+            desk.duty_status_set(
+                office=office, salesperson=users[name], status=DutyStatus.AVAILABLE, now=start
+            )
+        rules = Counter()
+        for step in MORNING_STEPS:
+            at = start + (end - start) * step.minute / (MORNING / datetime.timedelta(minutes=1))
+            if step.kind == "away":
+                desk.duty_status_set(
+                    office=office,
+                    salesperson=users[step.who],
+                    status=DutyStatus.AWAY_BUSINESS,
+                    now=at,
+                )
+            elif step.kind == "visit":
+                visit, _ = desk.visit_register(
+                    office=office,
+                    actor=secretary,
+                    phone=phones[step.name],
+                    name=step.name,
+                    source_channel=channels[step.channel],
+                    party_size=step.party_size,
+                    one_household=step.one_household,
+                    named_salesperson=users[step.names] if step.names else None,
+                    now=at,
+                )
+                rules[visit.rule] += 1
+            else:
+                customer_call = step.kind == "call"
+                desk.call_register(
+                    office=office,
+                    actor=secretary,
+                    kind=CallKind.CUSTOMER if customer_call else CallKind.NON_CUSTOMER,
+                    content=step.content,
+                    phone=phones[step.name] if customer_call else "",
+                    name=step.name if customer_call else "",
+                    caller="" if customer_call else step.name,
+                    source_channel=channels[step.channel] if customer_call else None,
+                    now=at,
+                )
+        calls = Call.objects.filter(office=office, at__gte=start, at__lte=end).count()
+        summary = ", ".join(f"{rule} {n}" for rule, n in sorted(rules.items()))
+        return f"{sum(rules.values())} visits ({summary}), {calls} calls, 1 referral"
+
+    def earlier_customers(self, office, users, channels, phones, start) -> None:
+        """The returning customer and the referrer, each claimed by a salesperson's own
+        registration days before (R-1.3), and the referral pre-registered the day before."""
+        referrer_name, referrer_owner = REFERRER
+        customer_register_own(
+            office=office,
+            salesperson=users["sales2"],
+            phone=phones[RETURNING],
+            name=RETURNING,
+            source_channel=channels["newspaper"],
+            now=start - datetime.timedelta(days=3),
+        )
+        referrer, _claim = customer_register_own(
+            office=office,
+            salesperson=users[referrer_owner],
+            phone=phones[referrer_name],
+            name=referrer_name,
+            source_channel=channels["online"],
+            now=start - datetime.timedelta(days=5),
+        )
+        desk.referral_register(
+            office=office,
+            actor=users["secretary"],
+            referrer=referrer,
+            phone=phones[REFERRED],
+            name=REFERRED,
+            now=start - datetime.timedelta(days=1),
+        )
