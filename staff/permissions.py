@@ -100,8 +100,9 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     ),
     "reception.assign_visit": lambda u, o: o is not None and manages(u, o),  # obj: office
     # every visit of the office (others see only the visits they received)
-    "reception.view_visits": lambda u, o: o is not None
-    and (manages(u, o) or _has_role_in(u, o, Role.SECRETARY)),
+    "reception.view_visits": lambda u, o: (
+        o is not None and (manages(u, o) or _has_role_in(u, o, Role.SECRETARY))
+    ),
     "reception.research_step": lambda u, o: (
         o is not None
         and is_member(u, o)

@@ -120,7 +120,9 @@ class OfficeFilterSerializer(serializers.Serializer):
 
 class VisitFilterSerializer(OfficeFilterSerializer):
     date = serializers.DateField(
-        required=False, input_formats=["%Y-%m-%d"], help_text=_("Office-local day; defaults to today.")
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        help_text=_("Office-local day; defaults to today."),
     )
 
 

@@ -25,7 +25,19 @@ def test_normalize_r_1_1(raw, expected):
 
 
 @pytest.mark.parametrize(
-    "raw", ["", "   ", "abc", "138123456789x", "1381234567", "138123456789", "1380000", "12", "+86", "1" * 16]
+    "raw",
+    [
+        "",
+        "   ",
+        "abc",
+        "138123456789x",
+        "1381234567",
+        "138123456789",
+        "1380000",
+        "12",
+        "+86",
+        "1" * 16,
+    ],
 )
 def test_malformed_phones_are_refused_r_1_1(raw):
     with pytest.raises(ValidationError):
