@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from leads.models import Customer, Household
 from staff.models import Office
 
-from .choices import ClaimEventKind, ClaimStatus
+from .choices import ClaimEventKind, ClaimStatus, Decision, DisputeStatus, FollowUpKind, Relation
 
 
 @pghistory.track(model_name="ClaimHistory")
@@ -58,7 +58,7 @@ class ClaimEvent(models.Model):
     claim = models.ForeignKey(
         Claim, on_delete=models.PROTECT, related_name="timeline", verbose_name=_("claim")
     )
-    kind = models.CharField(_("kind"), max_length=12, choices=ClaimEventKind.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=ClaimEventKind.choices)
     at = models.DateTimeField(_("at"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -111,3 +111,137 @@ class Collision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.salesperson} × {self.customer} {self.at:%Y-%m-%d}"
+
+
+@pghistory.track(model_name="FollowUpHistory")
+class FollowUp(models.Model):
+    """R-3.2: a qualifying contact logged by the claim's owner, with a written note.
+    Never deleted: a manager voids it with a reason, and protection is recomputed (R-3.8)."""
+
+    claim = models.ForeignKey(
+        Claim, on_delete=models.PROTECT, related_name="followups", verbose_name=_("claim")
+    )
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="followups", verbose_name=_("customer")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=FollowUpKind.choices)
+    note = models.TextField(_("note"))
+    at = models.DateTimeField(_("at"), db_index=True)
+    next_step = models.CharField(_("next step"), max_length=200, blank=True)
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("voided by"),
+    )
+    void_reason = models.TextField(_("void reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["-at"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(note=""), name="followup_has_note"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class HouseholdLink(models.Model):
+    """R-4.1: the record of linking a family member into a customer's household."""
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="+", verbose_name=_("customer")
+    )
+    member = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="+", verbose_name=_("member")
+    )
+    relation = models.CharField(_("relation"), max_length=10, choices=Relation.choices)
+    at = models.DateTimeField(_("at"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+
+    class Meta:
+        verbose_name = _("household link")
+        verbose_name_plural = _("household links")
+        ordering = ["at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(customer=models.F("member")), name="household_link_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} ({self.get_relation_display()}) → {self.customer}"
+
+
+@pghistory.track(model_name="DisputeHistory")
+class Dispute(models.Model):
+    """R-5.6: a salesperson disputes a customer's ownership; the manager rules, finally."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, verbose_name=_("office"))
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="disputes", verbose_name=_("customer")
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("opened by"),
+    )
+    automatic = models.BooleanField(_("opened by the system"), default=False)  # R-4.2
+    claimant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("claimant"),
+    )
+    reason = models.TextField(_("reason"))
+    opened_at = models.DateTimeField(_("opened at"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=DisputeStatus.choices, default=DisputeStatus.OPEN
+    )
+    decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices, blank=True)
+    ruling_reason = models.TextField(_("ruling reason"), blank=True)
+    new_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("new owner"),
+    )
+    ruled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ruled by"),
+    )
+    ruled_at = models.DateTimeField(_("ruled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("dispute")
+        verbose_name_plural = _("disputes")
+        ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "claimant"],
+                condition=models.Q(status="open"),
+                name="one_open_dispute_per_claimant",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer} ({self.get_status_display()})"

@@ -34,6 +34,15 @@ class Household(models.Model):
 
     office = models.ForeignKey(Office, on_delete=models.PROTECT, verbose_name=_("office"))
     created_at = models.DateTimeField(_("created at"))
+    # a household linked into another keeps its own history, reachable from the other
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+        verbose_name=_("merged into"),
+    )
 
     class Meta:
         verbose_name = _("household")

@@ -60,3 +60,12 @@ def customer_fill_name(*, customer: Customer, name: str) -> None:
     if name and not customer.name:
         customer.name = name
         customer.save(update_fields=["name"])
+
+
+def household_merge(*, source: Household, target: Household) -> int:
+    """R-4.1: every member of `source` joins `target`; `source` remembers where they went.
+    The caller holds both households' locks."""
+    moved = Customer.objects.filter(household=source).update(household=target)
+    source.merged_into = target
+    source.save(update_fields=["merged_into"])
+    return moved

@@ -27,6 +27,14 @@ def render(notification: Notification) -> str:
             return _("Market-research visit of %(customer)s approved: you are owed one turn.") % {
                 "customer": p.get("customer", "")
             }
+        case "claims_expiring":
+            return _("The protection of %(count)s of your customers ends soon: follow them up.") % {
+                "count": p.get("count", 0)
+            }
+        case "dispute_ruled":
+            return _("The dispute on %(customer)s has been ruled.") % {
+                "customer": p.get("customer", "")
+            }
     return notification.kind
 
 

@@ -4,11 +4,21 @@ from .models import Notification
 
 
 def notify(
-    *, recipient, kind: str, params: dict, url: str = "", now: datetime.datetime
+    *,
+    kind: str,
+    params: dict,
+    now: datetime.datetime,
+    url: str = "",
+    recipient=None,
+    recipient_id: int | None = None,
 ) -> Notification:
     """Store a notification in the caller's transaction: it exists exactly when its cause does."""
     return Notification.objects.create(
-        recipient=recipient, kind=kind, params=params, url=url, created_at=now
+        recipient_id=recipient.pk if recipient is not None else recipient_id,
+        kind=kind,
+        params=params,
+        url=url,
+        created_at=now,
     )
 
 

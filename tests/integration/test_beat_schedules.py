@@ -47,8 +47,8 @@ def test_api_job_schedule(name, minute_hour):
     assert (crontab.minute, crontab.hour) == minute_hour
     assert (crontab.day_of_week, crontab.day_of_month, crontab.month_of_year) == ("*", "*", "*")
     assert str(crontab.timezone) == TIMEZONE
-    # Its task has not shipped yet: beat must not send it.
-    assert task.enabled is False
+    # Enabled exactly when its task has shipped: beat never sends a task no worker knows.
+    assert task.enabled is (name in registered_tasks())
 
 
 def test_heartbeat_runs_every_minute():
@@ -64,3 +64,4 @@ def test_every_enabled_schedule_names_a_registered_task():
     enabled = set(PeriodicTask.objects.filter(enabled=True).values_list("task", flat=True))
     assert HEARTBEAT in enabled
     assert enabled <= registered_tasks(), enabled - registered_tasks()
+    assert {"claims.expire_stale", "claims.warn_expiring"} <= enabled  # shipped with ownership

@@ -12,9 +12,9 @@ from leads import services as leads
 from leads.models import Customer, Household
 from leads.rules import normalize_phone
 
-from . import rules
-from .choices import ClaimEventKind, ClaimStatus
-from .models import Claim, ClaimEvent, Collision
+from .. import rules
+from ..choices import ClaimEventKind, ClaimStatus
+from ..models import Claim, ClaimEvent, Collision
 
 
 class ClaimedError(DomainError):
@@ -36,7 +36,7 @@ class ClaimedError(DomainError):
         )
 
 
-def _protection_end(office, moment: datetime.datetime) -> datetime.datetime:
+def protection_end_for(office, moment: datetime.datetime) -> datetime.datetime:
     return rules.protection_end(moment, tz=office.tzinfo, days=office.protection_days)
 
 
@@ -95,7 +95,7 @@ def claim_start(
         owner=owner,
         started_at=now,
         last_contact_at=now,
-        protected_until=_protection_end(household.office, now),
+        protected_until=protection_end_for(household.office, now),
     )
     ClaimEvent.objects.create(
         claim=claim, kind=ClaimEventKind.STARTED, at=now, actor=actor, owner=owner, detail=detail
@@ -107,7 +107,7 @@ def claim_start(
 def claim_record_contact(*, claim: Claim, now: datetime.datetime, actor, detail: dict) -> Claim:
     """R-3.2: a qualifying contact (a visit received by the owner, a follow-up) extends it."""
     claim.last_contact_at = max(claim.last_contact_at, now)
-    claim.protected_until = _protection_end(claim.office, claim.last_contact_at)
+    claim.protected_until = protection_end_for(claim.office, claim.last_contact_at)
     claim.save(update_fields=["last_contact_at", "protected_until"])
     ClaimEvent.objects.create(
         claim=claim,

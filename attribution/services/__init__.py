@@ -1,0 +1,40 @@
+"""Writes of ownership. Callers that read-then-write a household's claims hold its row lock
+(leads.services.household_lock); the expiry job locks claim rows through its UPDATE."""
+
+from .claims import (
+    ClaimedError,
+    claim_active,
+    claim_owned,
+    claim_record_contact,
+    claim_start,
+    claim_transfer,
+    collision_record,
+    customer_register_own,
+    protection_end_for,
+)
+from .disputes import NoRelation, dispute_open, dispute_rule, has_relation
+from .expiry import claims_expire_stale, claims_warn_expiring
+from .followups import NotYourCustomer, followup_log, followup_void
+from .households import household_link
+
+__all__ = [
+    "ClaimedError",
+    "NoRelation",
+    "NotYourCustomer",
+    "claim_active",
+    "claim_owned",
+    "claim_record_contact",
+    "claim_start",
+    "claim_transfer",
+    "claims_expire_stale",
+    "claims_warn_expiring",
+    "collision_record",
+    "customer_register_own",
+    "dispute_open",
+    "dispute_rule",
+    "followup_log",
+    "followup_void",
+    "has_relation",
+    "household_link",
+    "protection_end_for",
+]
