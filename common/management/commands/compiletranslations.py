@@ -3,6 +3,7 @@
 The .mo files are build output and are not committed; setup, CI and the Dockerfile run this.
 """
 
+import os
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -26,7 +27,11 @@ class Command(BaseCommand):
                 errors = list(catalog.check())
                 if errors:
                     raise CommandError(f"{po_path}: {errors[0]}")
-                with mo_path.open("wb") as mo_file:
+                # write aside, then rename: a process reading the catalog meanwhile (another
+                # test worker, a running server) sees the old file or the new one, never half
+                partial = mo_path.with_suffix(f".mo.{os.getpid()}")
+                with partial.open("wb") as mo_file:
                     write_mo(mo_file, catalog)
+                os.replace(partial, mo_path)
                 compiled += 1
         self.stdout.write(f"Compiled {compiled} translation catalog(s).")
