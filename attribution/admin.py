@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from staff.permissions import office_ids_of
 
-from .models import Claim, ClaimEvent, Collision
+from .models import Claim, ClaimEvent, Collision, Dispute, FollowUp, HouseholdLink
 
 
 class ReadOnlyScopedAdmin(admin.ModelAdmin):
@@ -52,3 +52,30 @@ class ClaimEventAdmin(ReadOnlyScopedAdmin):
         return admin.ModelAdmin.get_queryset(self, request).filter(
             claim__office__in=office_ids_of(request.user)
         )
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(ReadOnlyScopedAdmin):
+    list_display = ["customer", "author", "kind", "at", "voided_at"]
+    list_filter = ["kind"]
+
+    def get_queryset(self, request):
+        return admin.ModelAdmin.get_queryset(self, request).filter(
+            claim__office__in=office_ids_of(request.user)
+        )
+
+
+@admin.register(HouseholdLink)
+class HouseholdLinkAdmin(ReadOnlyScopedAdmin):
+    list_display = ["customer", "member", "relation", "at", "by"]
+
+    def get_queryset(self, request):
+        return admin.ModelAdmin.get_queryset(self, request).filter(
+            customer__office__in=office_ids_of(request.user)
+        )
+
+
+@admin.register(Dispute)
+class DisputeAdmin(ReadOnlyScopedAdmin):
+    list_display = ["customer", "claimant", "status", "decision", "opened_at", "ruled_at"]
+    list_filter = ["status", "decision"]
