@@ -13,6 +13,7 @@ from leads.models import Customer
 from notifications.services import notify
 from staff.choices import Role
 
+from .. import rules
 from ..choices import ClaimEventKind, ClaimStatus, Decision, DisputeStatus
 from ..models import Claim, ClaimEvent, Collision, Dispute
 from .claims import claim_start
@@ -94,6 +95,13 @@ def dispute_rule(
         .filter(household=household, status__in=[ClaimStatus.ACTIVE, ClaimStatus.DEAL])
         .first()
     )
+    if (
+        claim is not None
+        and claim.status == ClaimStatus.ACTIVE
+        and not rules.is_protected(claim.protected_until, now)
+    ):
+        claim = None  # past its protection it is released, whether or not the job ran
+    previous_owner = claim.owner if claim else None
     if decision == Decision.MOVE:
         if claim is None:
             claim = claim_start(
@@ -119,7 +127,8 @@ def dispute_rule(
     dispute.new_owner = new_owner if decision == Decision.MOVE else None
     dispute.ruled_by, dispute.ruled_at = actor, now
     dispute.save()
-    for person in {dispute.claimant, claim.owner if claim else None} - {None}:
+    # both sides: the claimant, and whoever held the claim before (and holds it after) the ruling
+    for person in {dispute.claimant, previous_owner, claim.owner if claim else None} - {None}:
         notify(
             recipient=person,
             kind="dispute_ruled",

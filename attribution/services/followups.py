@@ -52,6 +52,9 @@ def followup_log(
     so that a follow-up at the moment of release is never both applied and released."""
     at = at or now
     note = _validate(kind=kind, note=note, at=at, now=now)
+    # A time ahead of the server's, within the skew, is a fast clock: the contact happened now.
+    # Not clamped, a follow-up at 23:59 "at" 00:00 gained a day of protection (R-3.2).
+    at = min(at, now)
     household = leads.household_lock(household_id=customer.household_id)
     claim = (
         Claim.objects.select_for_update(of=("self",))
@@ -88,7 +91,9 @@ def followup_log(
         at=now,
         actor=author,
         owner=claim.owner,
-        detail={"followup": followup.pk, "contact_at": at.isoformat(), "kind": kind},
+        # "followup_kind", as in the timeline: a "kind" key collided with the timeline entry's
+        # own `kind` argument (TypeError, a 500 on GET /customers/{id}/timeline/)
+        detail={"followup": followup.pk, "contact_at": at.isoformat(), "followup_kind": kind},
     )
     return followup
 

@@ -12,7 +12,7 @@ from leads.models import Customer, Household
 
 from ..choices import ClaimEventKind, ClaimStatus, Relation
 from ..models import Claim, ClaimEvent, Dispute, HouseholdLink
-from .claims import claim_active
+from .claims import _release_stale, claim_active
 
 
 def _lock_pair(a_id: int, b_id: int) -> tuple[Household, Household]:
@@ -49,6 +49,9 @@ def household_link(
     gone_claim = claim_active(household=gone, now=now)
     if gone_claim is not None:
         if kept_claim is None:
+            # a claim of `keep` past its protection is released before the other moves
+            # in: left "active", it broke one_active_claim_per_household (IntegrityError)
+            _release_stale(household=keep, now=now)
             gone_claim.household = keep  # the only claim follows its customers
             gone_claim.save(update_fields=["household"])
         else:

@@ -4,15 +4,43 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from attribution.selectors import active_claims_by_household
-from attribution.services import customer_register_own
-from staff.permissions import may, may_in_any_office
+from attribution.api.serializers import (
+    HouseholdLinkCreateSerializer,
+    HouseholdSerializer,
+    TimelineEntrySerializer,
+)
+from attribution.choices import ClaimStatus
+from attribution.filters import status_on_read
+from attribution.models import Claim
+from attribution.services import claim_owned, customer_register_own, household_link
+from attribution.timeline import household_timeline
+from staff.permissions import manages, may, may_in_any_office
 
 from .. import selectors
-from .serializers import CustomerFilterSerializer, CustomerRegisterSerializer, CustomerSerializer
+from ..models import Customer
+from .serializers import (
+    CustomerFilterSerializer,
+    CustomerRegisterSerializer,
+    CustomerSerializer,
+    claims_shown,
+)
+
+
+def holds_or_manages(user, customer: Customer, now) -> bool:
+    """The owner of the household's current claim (active and protected, or deal), a manager
+    of the office, the director (API.md: timeline, household)."""
+    if manages(user, customer.office):
+        return True
+    claim = claim_owned(household=customer.household)
+    return (
+        claim is not None
+        and claim.owner_id == user.pk
+        and status_on_read(claim, now) != ClaimStatus.RELEASED
+    )
 
 
 class CustomerViewSet(
@@ -31,10 +59,11 @@ class CustomerViewSet(
         return selectors.customers_visible_to(self.request.user).order_by("-registered_at", "-pk")
 
     def _render(self, customers, *, many: bool, claims=None):
+        now = timezone.now()
         if claims is None:
             households = {c.household_id for c in (customers if many else [customers])}
-            claims = active_claims_by_household(households, now=timezone.now())
-        context = {**self.get_serializer_context(), "claims": claims}
+            claims = Claim.objects.select_related("owner").filter(household_id__in=households)
+        context = {**self.get_serializer_context(), "claims": claims_shown(claims, now=now)}
         return CustomerSerializer(customers, many=many, context=context).data
 
     @extend_schema(parameters=[CustomerFilterSerializer])
@@ -90,5 +119,62 @@ class CustomerViewSet(
             source_channel=data["source_channel"],
             now=timezone.now(),
         )
-        body = self._render(customer, many=False, claims={customer.household_id: claim})
+        body = self._render(customer, many=False, claims=[claim])
         return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        responses={
+            200: TimelineEntrySerializer(many=True),
+            403: OpenApiResponse(description="Not the owner, a manager or the director."),
+        },
+    )
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def timeline(self, request, pk=None):
+        """R-5.6: every event of the customer's household, oldest first (not paginated):
+        registrations, visits, calls, follow-ups, claim events, collisions, links, disputes."""
+        customer = self.get_object()
+        if not holds_or_manages(request.user, customer, timezone.now()):
+            raise PermissionDenied(_("Only the customer's salesperson or a manager sees this."))
+        entries = household_timeline(customer.household)
+        return Response(TimelineEntrySerializer(entries, many=True).data)
+
+    @extend_schema(
+        request=HouseholdLinkCreateSerializer,
+        responses={
+            201: HouseholdSerializer,
+            400: OpenApiResponse(
+                description="Oneself, an unknown relation, another office's customer."
+            ),
+            403: OpenApiResponse(description="Not the owner or a manager."),
+            409: OpenApiResponse(description="`already_linked`: already one household."),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def household(self, request, pk=None):
+        """R-4.1: link an immediate family member; the earlier registration keeps the
+        household. Both households claimed by different salespeople: the later claim is
+        closed as merged and a dispute is opened for the manager (R-4.2)."""
+        customer = self.get_object()
+        now = timezone.now()
+        if not holds_or_manages(request.user, customer, now):
+            raise PermissionDenied(_("Only the customer's salesperson or a manager links."))
+        serializer = HouseholdLinkCreateSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        link = household_link(
+            customer=customer,
+            member=serializer.validated_data["member"],
+            relation=serializer.validated_data["relation"],
+            actor=request.user,
+            now=now,
+        )
+        household = Customer.objects.get(pk=customer.pk).household_id
+        members = Customer.objects.filter(household=household).order_by("registered_at", "pk")
+        body = {
+            "household": household,
+            "members": list(members.values_list("pk", flat=True)),
+            "link": link.pk,
+            "relation": link.relation,
+        }
+        return Response(HouseholdSerializer(body).data, status=status.HTTP_201_CREATED)

@@ -123,12 +123,15 @@ class TestVisibility:
         assert body["household"] == customer.household_id
         assert body["claim"]["owner"] == salesperson.pk
 
-    def test_released_claim_is_shown_as_no_claim_r_3_3(self, api, secretary, salesperson, office):
+    def test_claim_past_its_end_is_shown_released_r_3_3(self, api, secretary, salesperson, office):
+        """Evaluated on read: no job has run, yet the claim reads as released (API.md status)."""
         customer = customer_of(office, owner=salesperson)
         api.force_authenticate(secretary)
         with time_machine.travel(datetime(2026, 12, 6, 0, 0, tzinfo=SHANGHAI), tick=False):
             body = api.get(f"{URL}{customer.pk}/").json()
-        assert body["claim"] is None
+        assert body["claim"]["status"] == "released"
+        assert body["claim"]["owner"] == salesperson.pk
+        assert body["claim"]["protected_until"] == "2026-12-06T00:00:00+08:00"
 
     def test_manager_sees_everyone_in_full(self, api, manager, salesperson, office):
         customer = customer_of(office, owner=salesperson, phone="13812345678")
