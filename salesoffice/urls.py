@@ -11,12 +11,14 @@ api_v1 = [
     path("", include("staff.api.urls")),
     path("", include("leads.api.urls")),
     path("", include("reception.api.urls")),
+    path("", include("attribution.api.urls")),
     path("", include("notifications.api.urls")),
 ]
 
 urlpatterns = [
     path("", include("workspace.urls")),
     path("reception/", include("reception.urls")),
+    path("attribution/", include("attribution.urls")),
     path("notifications/", include("notifications.urls")),
     path("health/", health, name="health"),
     path(

@@ -1,6 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from staff.choices import Role
 from staff.permissions import may
 
 from .roles import work_pages_for
@@ -12,6 +13,11 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     items = [(p.title, reverse("workspace:page", args=[p.slug])) for p in work_pages_for(user)]
+    if user.has_role(Role.SALESPERSON):
+        items.append((_("My customers"), reverse("attribution:my")))
+    if user.has_role(Role.MANAGER, Role.DIRECTOR):
+        items.append((_("Claims"), reverse("attribution:claims")))
+        items.append((_("Disputes"), reverse("attribution:disputes")))
     items.append((_("Offices"), reverse("workspace:offices")))
     if may(user, "staff.list"):
         items.append((_("Staff"), reverse("workspace:staff")))

@@ -1,0 +1,160 @@
+"""Helpers shared by the ownership pages: the office of a request, who may do what, and the
+claim cards' data fetched in bulk (a constant number of queries for any number of claims)."""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+
+from leads.models import Customer, Household
+from staff.choices import Role
+from staff.models import Office, User
+from staff.permissions import is_member, manages, may
+from staff.selectors import offices_visible_to
+
+from ..choices import ClaimStatus
+from ..filters import status_condition, status_on_read
+from ..models import Claim, FollowUp
+
+INVALID = 422  # a form with errors; htmx is configured to swap it (base.html)
+CONFLICT = 409  # a business rule refused the action (DomainError); htmx swaps it too
+CHANGED = "claims-changed"  # the event the lists refresh on
+MERGE_DEPTH = 8  # households linked into households linked into …: far more than ever seen
+
+
+def sells_in(user, office: Office) -> bool:
+    """A salesperson of this office: the one who owns claims and logs follow-ups (R-3)."""
+    return may(user, "leads.register_own", office)
+
+
+def manages_office(user, office: Office) -> bool:
+    """The office's manager, or the director (R-5.6 rulings, R-3.4 reassignment)."""
+    return is_member(user, office) and manages(user, office)
+
+
+@dataclass
+class Place:
+    office: Office
+    offices: list[Office]  # the offices the user may switch between for this page
+
+
+def place_for(request: HttpRequest, allowed: Callable[[User, Office], bool]) -> Place:
+    """The office the request is about (`?office=` or the form's `office`): another office's
+    id is a 404, an office where the user lacks the role a 403; without it, the first office
+    where the user has the role."""
+    visible = list(offices_visible_to(request.user).order_by("name"))
+    permitted = [o for o in visible if allowed(request.user, o)]
+    raw = request.POST.get("office") or request.GET.get("office")
+    if raw:
+        office = next((o for o in visible if str(o.pk) == raw), None)
+        if office is None:
+            raise Http404
+        if office not in permitted:
+            raise PermissionDenied
+        return Place(office, permitted)
+    if not permitted:
+        raise PermissionDenied
+    return Place(permitted[0], permitted)
+
+
+def salespeople_of(office: Office) -> list[User]:
+    return list(
+        User.objects.filter(is_active=True, offices=office, groups__name=Role.SALESPERSON)
+        .distinct()
+        .order_by("display_name", "username")
+    )
+
+
+def today_of(office: Office, now: datetime.datetime) -> datetime.date:
+    return timezone.localtime(now, office.tzinfo).date()
+
+
+def days_left(office: Office, protected_until: datetime.datetime, today: datetime.date) -> int:
+    """Office-local calendar days of protection left, today included (R-3.2): a claim
+    protected through the end of today has 1 day left, one followed up today 7 + 1."""
+    return (timezone.localtime(protected_until, office.tzinfo).date() - today).days
+
+
+# ---------------------------------------------------------------- claims by effective status
+
+
+def q_active(now: datetime.datetime) -> Q:
+    """R-3.3: active and still protected (evaluated on read)."""
+    return status_condition(ClaimStatus.ACTIVE, now)
+
+
+def q_released(now: datetime.datetime) -> Q:
+    """Released, or active past its protection end and not yet swept by the job (R-3.3)."""
+    return status_condition(ClaimStatus.RELEASED, now)
+
+
+effective_status = status_on_read
+
+
+def held_households(qs: QuerySet, now: datetime.datetime) -> QuerySet:
+    """Households that someone holds now: an active (protected) claim or a deal."""
+    return qs.filter(q_active(now) | Q(status=ClaimStatus.DEAL)).values("household_id")
+
+
+def with_next_step(qs: QuerySet) -> QuerySet:
+    """Each claim's latest (not voided) follow-up's next step, in the same query."""
+    latest = FollowUp.objects.filter(claim=OuterRef("pk"), voided_at__isnull=True).order_by(
+        "-at", "-pk"
+    )
+    return qs.annotate(next_step=Subquery(latest.values("next_step")[:1]))
+
+
+def members_by_household(household_ids) -> dict[int, list[Customer]]:
+    """The customers of each household, earliest registration first. A household linked into
+    another (R-4.1) has no members left: it gets those of the household it went into — one
+    query per level of such links, whatever the number of households."""
+    ids = set(household_ids)
+    members: dict[int, list[Customer]] = {}
+    for c in Customer.objects.filter(household_id__in=ids).order_by("registered_at", "pk"):
+        members.setdefault(c.household_id, []).append(c)
+    now_in = {pk: pk for pk in ids - members.keys()}  # where their customers went
+    pending = set(now_in)
+    for _level in range(MERGE_DEPTH):
+        if not pending:
+            break
+        links = dict(
+            Household.objects.filter(pk__in={now_in[p] for p in pending}).values_list(
+                "pk", "merged_into_id"
+            )
+        )
+        for pk in list(pending):
+            into = links.get(now_in[pk])
+            if into is None:
+                pending.discard(pk)
+            else:
+                now_in[pk] = into
+    if now_in:
+        moved: dict[int, list[Customer]] = {}
+        for c in Customer.objects.filter(household_id__in=set(now_in.values())).order_by(
+            "registered_at", "pk"
+        ):
+            moved.setdefault(c.household_id, []).append(c)
+        for pk, into in now_in.items():
+            members[pk] = moved.get(into, [])
+    return members
+
+
+def decorate(claims: list[Claim], office: Office, now: datetime.datetime) -> list[Claim]:
+    """Attach to each claim its members, first customer, effective status and days left."""
+    members = members_by_household({c.household_id for c in claims})
+    today = today_of(office, now)
+    for claim in claims:
+        claim.members = members.get(claim.household_id, [])
+        claim.customer = claim.members[0] if claim.members else None
+        claim.effective_status = effective_status(claim, now)
+        claim.effective_status_label = ClaimStatus(claim.effective_status).label
+        claim.days_left = days_left(office, claim.protected_until, today)
+        # R-3.5: the office's warning days (2 by default) are the last days, shown in red
+        claim.ending = (
+            claim.effective_status == ClaimStatus.ACTIVE and claim.days_left <= office.warning_days
+        )
+    return claims

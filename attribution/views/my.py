@@ -1,0 +1,243 @@
+"""The salesperson's phone page (R-3): every claim with its days left, one-tap follow-ups
+(R-3.2) and registering a customer met outside the desk (R-1.3, R-5.3)."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from common.errors import DomainError
+from staff.permissions import office_ids_of
+
+from .. import services
+from ..choices import ClaimStatus
+from ..forms import FollowUpForm, RegisterForm, apply_service_error
+from ..models import Claim
+from .common import (
+    CHANGED,
+    CONFLICT,
+    INVALID,
+    Place,
+    decorate,
+    held_households,
+    members_by_household,
+    place_for,
+    q_active,
+    q_released,
+    sells_in,
+    with_next_step,
+)
+
+TABS = ("active", "released", "deal")
+RELEASED_LIMIT = 100
+
+
+def _mine(user, office):
+    return Claim.objects.filter(owner=user, office=office).select_related("office", "household")
+
+
+def _counts(user, office, now: datetime.datetime) -> dict[str, int]:
+    """The three tabs' counts in one query."""
+    mine = Claim.objects.filter(owner=user, office=office)
+    held = held_households(mine, now)
+    return mine.aggregate(
+        active=Count("pk", filter=q_active(now)),
+        released=Count(
+            "household", distinct=True, filter=q_released(now) & ~Q(household_id__in=held)
+        ),
+        deal=Count("pk", filter=Q(status=ClaimStatus.DEAL)),
+    )
+
+
+def _claims(user, office, tab: str, now: datetime.datetime) -> list[Claim]:
+    mine = _mine(user, office)
+    if tab == "active":  # the next to lose protection first
+        claims = list(with_next_step(mine.filter(q_active(now))).order_by("protected_until", "pk"))
+    elif tab == "deal":
+        claims = list(
+            with_next_step(mine.filter(status=ClaimStatus.DEAL)).order_by("-started_at", "pk")
+        )
+    else:  # released households the salesperson does not hold again, latest release first
+        rows = (
+            mine.filter(q_released(now))
+            .exclude(household_id__in=held_households(_mine(user, office), now))
+            .annotate(released_at=Coalesce("ended_at", "protected_until"))
+            .order_by("-released_at", "-pk")[: RELEASED_LIMIT * 2]
+        )
+        seen: set[int] = set()
+        claims = []
+        for claim in rows:
+            if claim.household_id not in seen and len(claims) < RELEASED_LIMIT:
+                seen.add(claim.household_id)
+                claims.append(claim)
+    return decorate(claims, office, now)
+
+
+def _with_forms(claims: list[Claim], bound: dict | None = None) -> list[Claim]:
+    for claim in claims:
+        if claim.effective_status in (ClaimStatus.ACTIVE, ClaimStatus.DEAL):
+            claim.form = (bound or {}).get(claim.pk) or FollowUpForm(
+                prefix=f"c{claim.pk}", members=claim.members
+            )
+    return claims
+
+
+def _page(request: HttpRequest, place: Place, tab: str, status: int = 200, **panels):
+    office, now = place.office, timezone.now()
+    claims = _with_forms(_claims(request.user, office, tab, now), panels.get("bound"))
+    context = {
+        "place": place,
+        "office": office,
+        "tab": tab,
+        "claims": claims,
+        "counts": _counts(request.user, office, now),
+        "register_form": panels.get("register_form") or RegisterForm(),
+        "register_open": panels.get("register_form") is not None,
+    }
+    return render(request, "attribution/my.html", context, status=status)
+
+
+def _my_url(office) -> str:
+    return f"{reverse('attribution:my')}?office={office.pk}"
+
+
+@login_required
+@require_GET
+def my_customers(request: HttpRequest) -> HttpResponse:
+    """`/attribution/my/?tab=active|released|deal`: phone first."""
+    tab = request.GET.get("tab")
+    return _page(request, place_for(request, sells_in), tab if tab in TABS else "active")
+
+
+def _own_claim(request: HttpRequest, pk: int) -> Claim:
+    claim = (
+        Claim.objects.select_related("office", "household")
+        .filter(pk=pk, owner=request.user, office_id__in=office_ids_of(request.user))
+        .first()
+    )
+    if claim is None:  # someone else's claim is not even there
+        raise Http404
+    if not sells_in(request.user, claim.office):
+        raise PermissionDenied
+    return claim
+
+
+def _member(form: FollowUpForm, members: list):
+    wanted = form.cleaned_data.get("customer")
+    if not members:
+        return None
+    if wanted in (None, ""):
+        return members[0]
+    return next((m for m in members if m.pk == wanted), None)
+
+
+@login_required
+@require_POST
+def followup(request: HttpRequest, pk: int) -> HttpResponse:
+    """R-3.2: log a follow-up on one of my claims; the card comes back with the new end."""
+    claim = _own_claim(request, pk)
+    members = members_by_household([claim.household_id]).get(claim.household_id, [])
+    form = FollowUpForm(request.POST, prefix=f"c{claim.pk}", members=members)
+    status, logged = INVALID, None
+    if form.is_valid():
+        customer = _member(form, members)
+        if customer is None:
+            form.add_error(None, _("Unknown customer."))
+        else:
+            try:
+                logged = services.followup_log(
+                    customer=customer,
+                    author=request.user,
+                    kind=form.cleaned_data["kind"],
+                    note=form.cleaned_data["note"],
+                    next_step=form.cleaned_data["next_step"],
+                    now=timezone.now(),
+                )
+            except ValidationError as exc:
+                apply_service_error(form, exc)
+            except DomainError as exc:  # released meanwhile (R-3.3)
+                form.add_error(None, str(exc.detail))
+                status = CONFLICT
+    if logged is not None:
+        status = 200
+    office = claim.office
+    if not request.htmx:
+        if logged is not None:
+            return redirect(_my_url(office))
+        return _page(request, Place(office, [office]), "active", status, bound={claim.pk: form})
+    card = _claims_by_pk(request.user, claim, timezone.now())
+    card.form = FollowUpForm(prefix=f"c{claim.pk}", members=card.members) if logged else form
+    response = render(
+        request,
+        "attribution/partials/claim_card.html",
+        {"claim": card, "office": office, "logged": logged},
+        status=status,
+    )
+    if logged is not None:
+        response["HX-Trigger"] = CHANGED
+    return response
+
+
+def _claims_by_pk(user, claim: Claim, now) -> Claim:
+    fresh = with_next_step(_mine(user, claim.office).filter(pk=claim.pk)).get()
+    return decorate([fresh], claim.office, now)[0]
+
+
+@login_required
+@require_POST
+def register(request: HttpRequest) -> HttpResponse:
+    """R-1.3: register a customer met outside the desk; the claim starts now. Under someone
+    else's active claim: refused with whose and until when, and kept as a collision (R-5.3)."""
+    place = place_for(request, sells_in)
+    office, now = place.office, timezone.now()
+    form = RegisterForm(request.POST)
+    status, claim = INVALID, None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            _customer, claim = services.customer_register_own(
+                office=office,
+                salesperson=request.user,
+                phone=data["phone"],
+                name=data["name"],
+                source_channel=data["source_channel"],
+                now=now,
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        except DomainError as exc:  # ClaimedError (R-5.3), or already yours
+            form.add_error(None, str(exc.detail))
+            status = CONFLICT
+    if not request.htmx:
+        if claim is None:
+            return _page(request, place, "active", status, register_form=form)
+        messages.success(request, _("Registered: the customer is yours."))
+        return redirect(_my_url(office))
+    context = {"office": office, "place": place, "register_form": form, "register_open": True}
+    if claim is not None:
+        card = _claims_by_pk(request.user, claim, now)
+        card.form = FollowUpForm(prefix=f"c{card.pk}", members=card.members)
+        context.update(
+            register_form=RegisterForm(),
+            new_claim=card,
+            counts=_counts(request.user, office, now),
+            tab="active",
+        )
+    response = render(
+        request,
+        "attribution/partials/register_panel.html",
+        context,
+        status=200 if claim is not None else status,
+    )
+    if claim is not None:
+        response["HX-Trigger"] = CHANGED
+    return response
