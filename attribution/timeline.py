@@ -52,7 +52,9 @@ def household_timeline(household) -> list[dict]:
             )
         )
     for e in VisitEvent.objects.filter(visit__customer__in=ids).select_related("actor"):
-        entries.append(_entry(e.at, f"visit_{e.kind}", e.actor, visit=e.visit_id, **e.detail))
+        entries.append(
+            _entry(e.at, f"visit_{e.kind}", e.actor, **{**e.detail, "visit": e.visit_id})
+        )
     for c in Call.objects.filter(customer__in=ids).select_related("answered_by", "put_through_to"):
         entries.append(
             _entry(
@@ -82,7 +84,10 @@ def household_timeline(household) -> list[dict]:
     ):
         entries.append(
             _entry(
-                e.at, f"claim_{e.kind}", e.actor, claim=e.claim_id, owner=_who(e.owner), **e.detail
+                e.at,
+                f"claim_{e.kind}",
+                e.actor,
+                **{**e.detail, "claim": e.claim_id, "owner": _who(e.owner)},
             )
         )
     for c in Collision.objects.filter(customer__in=ids).select_related("salesperson"):
@@ -127,5 +132,6 @@ def household_timeline(household) -> list[dict]:
     return entries
 
 
-def _entry(at, kind, actor, **detail) -> dict:
+def _entry(at, kind, actor, /, **detail) -> dict:
+    # positional-only: a detail key named like a parameter ("kind", "at") cannot collide
     return {"at": at, "kind": kind, "actor": _who(actor), "detail": detail}

@@ -27,8 +27,8 @@ WORK_PAGES: list[WorkPage] = [
     WorkPage(
         Role.SALESPERSON,
         "my",
-        _("My customers"),
-        _("Your customers, their protection end and your follow-ups."),
+        _("My day"),
+        _("Today's visits assigned to you, your notifications and the rotation board."),
     ),
     WorkPage(
         Role.MANAGER,

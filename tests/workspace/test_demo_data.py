@@ -121,3 +121,25 @@ def test_run_before_half_past_eleven_the_morning_is_squeezed_into_the_past(tmp_p
     assert sorted(visits.values_list("rule", flat=True)) == sorted(
         ["rotation"] * 4 + ["owner", "referral", "named", "unassigned"]
     )
+
+
+def test_a_salespersons_week_shows_every_ownership_state(tmp_path):
+    """R-3/R-5 in the demo: a claim ending soon, a lapsed one, a collision and its dispute."""
+    from attribution.models import Claim, Collision, Dispute, FollowUp
+    from attribution.services import claims_expire_stale, claims_warn_expiring
+
+    demo_data(tmp_path, AFTERNOON)
+    soon = Claim.objects.get(household__members__name="周女士")
+    assert soon.status == "active"
+    assert soon.protected_until - AFTERNOON < datetime.timedelta(days=2)  # R-3.5 warning
+    lapsed = Claim.objects.get(household__members__name="吴先生")
+    assert lapsed.protected_until <= AFTERNOON  # released on read (R-3.3) ...
+    assert claims_expire_stale(now=AFTERNOON) >= 1  # ... and by the job
+    lapsed.refresh_from_db()
+    assert lapsed.status == "released"
+    assert claims_warn_expiring(now=AFTERNOON) >= 1
+    assert FollowUp.objects.count() == 2
+    collision = Collision.objects.get()
+    dispute = Dispute.objects.get()
+    assert dispute.claimant == collision.salesperson
+    assert dispute.customer == collision.customer

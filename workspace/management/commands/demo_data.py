@@ -14,8 +14,13 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from attribution.services import customer_register_own
-from leads.models import SourceChannel
+from attribution.services import (
+    ClaimedError,
+    customer_register_own,
+    dispute_open,
+    followup_log,
+)
+from leads.models import Customer, SourceChannel
 from reception import services as desk
 from reception.choices import CallKind, DutyStatus
 from reception.models import Call, Roster, Visit
@@ -174,6 +179,7 @@ class Command(BaseCommand):
         phones = {step.name: demo_phone(day, i) for i, step in enumerate(MORNING_STEPS)}
         phones[REFERRER[0]] = demo_phone(day, len(MORNING_STEPS))
         self.earlier_customers(office, users, channels, phones, start)
+        self.ownership_week(office, users, channels, phones, day, start)
         secretary = users["secretary"]
         for name in ROTATION:  # everyone reports for duty (statuses persist from other days)
             desk.duty_status_set(
@@ -247,3 +253,57 @@ class Command(BaseCommand):
             name=REFERRED,
             now=start - datetime.timedelta(days=1),
         )
+
+    def ownership_week(self, office, users, channels, phones, day, start) -> None:
+        """A salesperson's week (R-3): a claim kept alive by follow-ups and ending soon (the
+        morning warning), one left to lapse (released), and a collision turned dispute (R-5)."""
+        base = len(MORNING_STEPS) + 1
+        soon, _ = customer_register_own(
+            office=office,
+            salesperson=users["sales1"],
+            phone=demo_phone(day, base),
+            name="周女士",
+            source_channel=channels["billboard"],
+            now=start - datetime.timedelta(days=7, hours=1),
+        )
+        followup_log(
+            customer=soon,
+            author=users["sales1"],
+            kind="call",
+            note="电话回访，客户在比较两个楼盘，周末可能再来。",
+            next_step="周六邀约看样板间",
+            now=start - datetime.timedelta(days=6),
+        )
+        customer_register_own(  # never followed up: past its protection, released (R-3.3)
+            office=office,
+            salesperson=users["sales1"],
+            phone=demo_phone(day, base + 1),
+            name="吴先生",
+            source_channel=channels["passing"],
+            now=start - datetime.timedelta(days=10),
+        )
+        returning = Customer.objects.get(office=office, phone=phones[RETURNING])
+        followup_log(
+            customer=returning,
+            author=users["sales2"],
+            kind="message",
+            note="微信发送了户型图和价格表。",
+            next_step="约客户来访",
+            now=start - datetime.timedelta(days=1),
+        )
+        try:  # another salesperson met the same customer: refused, recorded (R-5.3)
+            customer_register_own(
+                office=office,
+                salesperson=users["sales3"],
+                phone=returning.phone,
+                name=RETURNING,
+                source_channel=channels["phone"],
+                now=start - datetime.timedelta(hours=20),
+            )
+        except ClaimedError:
+            dispute_open(
+                customer=returning,
+                opener=users["sales3"],
+                reason="客户说上个月在展会上是我先接待并留了电话。",
+                now=start - datetime.timedelta(hours=19),
+            )
