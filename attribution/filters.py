@@ -6,7 +6,6 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -15,28 +14,11 @@ from drf_spectacular.utils import extend_schema_field
 from staff.models import Office
 from staff.selectors import offices_visible_to
 
-from . import rules
 from .choices import ClaimStatus, DisputeStatus
 from .models import Claim, Dispute
+from .selectors import status_condition
 
 MAX_DAYS = 366
-
-
-def status_on_read(claim: Claim, now: datetime.datetime) -> str:
-    """R-3.3: the status a reader sees; a stale active claim is reported released."""
-    if claim.status == ClaimStatus.ACTIVE and not rules.is_protected(claim.protected_until, now):
-        return ClaimStatus.RELEASED
-    return claim.status
-
-
-def status_condition(status: str, now: datetime.datetime) -> Q:
-    """The claims whose status on read (R-3.3) is `status`, as one condition."""
-    stale = Q(status=ClaimStatus.ACTIVE, protected_until__lte=now)
-    if status == ClaimStatus.ACTIVE:
-        return Q(status=ClaimStatus.ACTIVE, protected_until__gt=now)
-    if status == ClaimStatus.RELEASED:
-        return Q(status=ClaimStatus.RELEASED) | stale
-    return Q(status=status)
 
 
 def _offices(request):

@@ -3,6 +3,8 @@
 import datetime
 import zoneinfo
 
+from .choices import ClaimStatus
+
 
 def protection_end(
     last_contact_at: datetime.datetime, *, tz: zoneinfo.ZoneInfo, days: int
@@ -21,3 +23,12 @@ def protection_end(
 def is_protected(protected_until: datetime.datetime, now: datetime.datetime) -> bool:
     """R-3.3: evaluated on every read; at `protected_until` itself the claim is released."""
     return now < protected_until
+
+
+def status_on_read(claim, now: datetime.datetime) -> str:
+    """R-3.3: the status a reader sees; a stale active claim is reported released.
+
+    `claim` is anything with `status` and `protected_until` (a Claim, a row of values)."""
+    if claim.status == ClaimStatus.ACTIVE and not is_protected(claim.protected_until, now):
+        return ClaimStatus.RELEASED
+    return claim.status

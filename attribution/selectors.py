@@ -1,10 +1,30 @@
-"""Reads of claims, in bulk where a list needs them (no per-row queries)."""
+"""Reads of claims and disputes, restricted to what the user may see, and in bulk where a list
+needs them (no per-row queries). A claim's status is the one evaluated on read (R-3.3)."""
 
 import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from staff.choices import Role
+from staff.permissions import may, restrict_to_offices
+from staff.selectors import offices_visible_to
 
 from . import rules
 from .choices import ClaimStatus
-from .models import Claim
+from .models import Claim, Dispute
+
+
+def status_condition(status: str, now: datetime.datetime) -> Q:
+    """The claims whose status on read (R-3.3, rules.status_on_read) is `status`, as one
+    condition."""
+    stale = Q(status=ClaimStatus.ACTIVE, protected_until__lte=now)
+    if status == ClaimStatus.ACTIVE:
+        return Q(status=ClaimStatus.ACTIVE, protected_until__gt=now)
+    if status == ClaimStatus.RELEASED:
+        return Q(status=ClaimStatus.RELEASED) | stale
+    return Q(status=status)
 
 
 def active_claims_by_household(household_ids, *, now: datetime.datetime) -> dict[int, Claim]:
@@ -15,16 +35,85 @@ def active_claims_by_household(household_ids, *, now: datetime.datetime) -> dict
     return {c.household_id: c for c in claims if rules.is_protected(c.protected_until, now)}
 
 
-def claims_visible_to(user):
+def claim_held(*, household, now: datetime.datetime) -> Claim | None:
+    """The claim that carries a salesperson now: active and protected, or a deal (R-3.3,
+    R-4.3). Its owner sees the customer in full; `(office, claim_held(...))` is the object of
+    `attribution.view_timeline` and `attribution.link_household`."""
+    claim = (
+        Claim.objects.select_related("owner")
+        .filter(household=household, status__in=[ClaimStatus.ACTIVE, ClaimStatus.DEAL])
+        .order_by("-started_at")
+        .first()
+    )
+    if claim is None or rules.status_on_read(claim, now) == ClaimStatus.RELEASED:
+        return None
+    return claim
+
+
+def claims_visible_to(user) -> QuerySet[Claim]:
     """Claims of the user's offices: a manager (or director) sees the office's, a salesperson
     their own (API.md, GET /claims/)."""
-    from staff.choices import Role
-    from staff.permissions import restrict_to_offices
-
     qs = restrict_to_offices(Claim.objects.select_related("owner", "office", "household"), user)
     if user.has_role(Role.MANAGER, Role.DIRECTOR):
         return qs
     return qs.filter(owner=user)
+
+
+@dataclass(frozen=True)
+class ShownClaim:
+    """A household's claim as a reader sees it now: `status` is evaluated on read (R-3.3)."""
+
+    claim: Claim
+    status: str
+
+    @property
+    def owner_id(self) -> int:
+        return self.claim.owner_id
+
+    @property
+    def owner(self):
+        return self.claim.owner
+
+    @property
+    def protected_until(self):
+        return self.claim.protected_until
+
+    @property
+    def holding(self) -> Claim | None:
+        """The claim when it still carries its salesperson (active or deal), else None."""
+        return self.claim if self.status in (ClaimStatus.ACTIVE, ClaimStatus.DEAL) else None
+
+
+def claims_shown(claims: Iterable[Claim], *, now: datetime.datetime) -> dict[int, ShownClaim]:
+    """Of each household's claims, the one to show (API.md `claim`): the active or deal claim;
+    failing that the last released one (a stale active claim is released on read)."""
+    shown: dict[int, ShownClaim] = {}
+    for claim in sorted(claims, key=lambda c: c.started_at, reverse=True):
+        status = rules.status_on_read(claim, now)
+        if status == ClaimStatus.MERGED:
+            continue
+        current = shown.get(claim.household_id)
+        if current is None or (current.holding is None and status != ClaimStatus.RELEASED):
+            shown[claim.household_id] = ShownClaim(claim, status)
+    return shown
+
+
+def disputes_visible_to(user) -> QuerySet[Dispute]:
+    """Whoever rules on an office's disputes (its manager, the director) sees all of them; a
+    salesperson the ones they opened or claim in, and the ones on customers they hold."""
+    base = restrict_to_offices(Dispute.objects.select_related("customer", "office"), user).order_by(
+        "-opened_at", "-pk"
+    )
+    offices = offices_visible_to(user)
+    ruled_here = [o.pk for o in offices if may(user, "attribution.rule_dispute", o)]
+    holds = Exists(
+        Claim.objects.filter(
+            household=OuterRef("customer__household"),
+            owner=user,
+            status__in=[ClaimStatus.ACTIVE, ClaimStatus.DEAL],
+        )
+    )
+    return base.filter(Q(office__in=ruled_here) | Q(claimant=user) | Q(opened_by=user) | Q(holds))
 
 
 def household_family(household) -> list[int]:

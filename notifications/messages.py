@@ -35,6 +35,15 @@ def render(notification: Notification) -> str:
             return _("The dispute on %(customer)s has been ruled.") % {
                 "customer": p.get("customer", "")
             }
+        case "dispute_opened":
+            return _("%(claimant)s opened a dispute on %(customer)s: rule on it.") % {
+                "claimant": p.get("claimant", ""),
+                "customer": p.get("customer", ""),
+            }
+        case "claim_assigned":
+            return _("The manager assigned %(customer)s to you: the customer is yours.") % {
+                "customer": p.get("customer", "")
+            }
     return notification.kind
 
 

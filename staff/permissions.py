@@ -78,6 +78,19 @@ def _may_set_duty_status(user, obj) -> bool:
     return salesperson is not None and salesperson.pk == user.pk and is_member(user, office)
 
 
+def _holds_or_manages(user, obj) -> bool:
+    # obj: (office, claim): a manager of the office (the director), or the owner of the claim
+    # that carries the household now (attribution.selectors.claim_held; None when nobody holds)
+    office, claim = obj
+    if office is None:
+        return False
+    if manages(user, office):
+        return True
+    return claim is not None and claim.owner_id == user.pk and is_member(user, office)
+
+
+_OWNERSHIP_READERS = (Role.SALESPERSON, Role.MANAGER, Role.DIRECTOR)
+
 RULES: dict[str, Callable[[Any, Any], bool]] = {
     "office.view": lambda u, o: o is None or is_member(u, o),
     "office.create": lambda u, o: u.has_role(Role.DIRECTOR),
@@ -111,6 +124,20 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     # customers: obj is the office
     "leads.view_customers": lambda u, o: o is None or is_member(u, o),
     "leads.register_own": lambda u, o: _has_role_in(u, o, Role.SALESPERSON),
+    # ownership: obj is the office unless said otherwise
+    "attribution.log_followup": lambda u, o: _has_role_in(u, o, Role.SALESPERSON),
+    "attribution.void_followup": lambda u, o: o is not None and manages(u, o),
+    # a salesperson reads their own claims, a manager the office's
+    "attribution.view_claims": lambda u, o: _has_role_in(u, o, *_OWNERSHIP_READERS),
+    # the manager's claim pages: every claim of the office, the released list, the collisions
+    "attribution.manage_claims": lambda u, o: o is not None and manages(u, o),
+    "attribution.reassign_released": lambda u, o: o is not None and manages(u, o),
+    "attribution.view_timeline": _holds_or_manages,  # obj: (office, claim held or None)
+    "attribution.link_household": _holds_or_manages,  # obj: (office, claim held or None)
+    "attribution.open_dispute": lambda u, o: _has_role_in(u, o, Role.SALESPERSON),
+    # a salesperson reads the disputes they are part of, a manager the office's
+    "attribution.view_disputes": lambda u, o: _has_role_in(u, o, *_OWNERSHIP_READERS),
+    "attribution.rule_dispute": lambda u, o: o is not None and manages(u, o),
     # one work page per role (workspace)
     **{f"workspace.{r}": (lambda role: lambda u, o: u.has_role(role))(r) for r in Role.values},
 }

@@ -11,8 +11,8 @@ from leads.api.serializers import VisibleCustomerField
 from staff.models import User
 
 from ..choices import ClaimStatus, Decision, DisputeStatus, FollowUpKind, Relation
-from ..filters import status_on_read
 from ..models import Claim, Dispute, FollowUp
+from ..rules import status_on_read
 
 TEXT_MAX = 4000
 

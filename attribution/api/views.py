@@ -1,13 +1,13 @@
 """Ownership endpoints (API.md): follow-ups, claims and disputes. The customer sub-resources
 (timeline, household) live with the customers in leads.api.views.
 
-Views parse, check who may act, call one service and render. Objects are looked up among the
-requester's offices (404 otherwise); a customer in a body that the requester cannot see is
-"unknown" (400). There are no `attribution.*` actions in staff.permissions yet, so the checks
-below are explicit role and office checks built on its helpers (`manages`, `is_member`).
+Views parse, ask staff.permissions (`attribution.*` actions), call one service and render.
+Objects are looked up among the requester's offices (404 otherwise); a customer in a body that
+the requester cannot see is "unknown" (400). A role check that comes before the body is read
+(`may_in_any_office`) gives a wrong role 403 whatever it sent.
 """
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -20,14 +20,11 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from leads.models import Customer
-from staff.choices import Role
-from staff.permissions import is_member, manages, office_ids_of, restrict_to_offices
-from staff.selectors import offices_visible_to
+from staff.permissions import may, may_in_any_office, restrict_to_offices
 
-from ..choices import ClaimStatus
 from ..filters import ClaimFilter, DisputeFilter
 from ..models import Claim, Dispute, FollowUp
-from ..selectors import claims_visible_to
+from ..selectors import claims_visible_to, disputes_visible_to
 from ..services import NotYourCustomer, dispute_open, dispute_rule, followup_log, followup_void
 from ..timeline import household_timeline
 from .serializers import (
@@ -39,23 +36,6 @@ from .serializers import (
     FollowUpSerializer,
     VoidSerializer,
 )
-
-OWNERSHIP_ROLES = (Role.SALESPERSON, Role.MANAGER, Role.DIRECTOR)
-
-
-def salesperson_in(user, office) -> bool:
-    return user.has_role(Role.SALESPERSON) and is_member(user, office)
-
-
-def salesperson_anywhere(user) -> bool:
-    """A role check made before the body is read: a wrong role gets 403 whatever it sent."""
-    return user.has_role(Role.SALESPERSON) and bool(office_ids_of(user))
-
-
-def reads_ownership(user) -> bool:
-    """Claims and disputes are read by salespeople (their own), managers and the director."""
-    return user.has_role(*OWNERSHIP_ROLES) and bool(office_ids_of(user))
-
 
 # ---------------------------------------------------------------- follow-ups (R-3.2, R-3.8)
 
@@ -88,12 +68,12 @@ class FollowUpViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
     def create(self, request, *args, **kwargs):
         """R-3.2: the follow-up extends protection to the end of local day D+7; refused with
         409 `claim_released` once the protection has ended (R-3.3), even before the job ran."""
-        if not salesperson_anywhere(request.user):
+        if not may_in_any_office(request.user, "attribution.log_followup"):
             raise NotYourCustomer()
         serializer = FollowUpCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        if not salesperson_in(request.user, data["customer"].office):
+        if not may(request.user, "attribution.log_followup", data["customer"].office):
             raise NotYourCustomer()
         now = timezone.now()
         followup = followup_log(
@@ -121,7 +101,7 @@ class FollowUpViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
         """R-3.8: the follow-up no longer counts; protection is recomputed from the contacts
         that remain and, if it ended, the claim is released now."""
         followup = get_object_or_404(self.get_queryset(), pk=pk)
-        if not manages(request.user, followup.claim.office):
+        if not may(request.user, "attribution.void_followup", followup.claim.office):
             raise PermissionDenied(_("Only a manager voids a follow-up."))
         serializer = VoidSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -187,30 +167,13 @@ class ClaimViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return {**super().get_serializer_context(), "now": self.now or timezone.now()}
 
     def list(self, request, *args, **kwargs):
-        if not reads_ownership(request.user):
+        if not may_in_any_office(request.user, "attribution.view_claims"):
             raise PermissionDenied
         self.now = timezone.now()
         return super().list(request, *args, **kwargs)
 
 
 # ---------------------------------------------------------------- disputes (R-5.6, R-4.2)
-
-
-def disputes_visible_to(user):
-    """A manager sees the office's disputes (the director every office's); a salesperson
-    the ones they opened or claim in, and the ones on customers they hold."""
-    base = restrict_to_offices(Dispute.objects.select_related("customer", "office"), user).order_by(
-        "-opened_at", "-pk"
-    )
-    managed = [o.pk for o in offices_visible_to(user) if manages(user, o)]
-    holds = Exists(
-        Claim.objects.filter(
-            household=OuterRef("customer__household"),
-            owner=user,
-            status__in=[ClaimStatus.ACTIVE, ClaimStatus.DEAL],
-        )
-    )
-    return base.filter(Q(office__in=managed) | Q(claimant=user) | Q(opened_by=user) | Q(holds))
 
 
 class DisputeViewSet(
@@ -234,13 +197,13 @@ class DisputeViewSet(
     def _render(self, dispute: Dispute):
         """The dispute; with the evidence timeline for whoever rules on it."""
         timeline = None
-        if manages(self.request.user, dispute.office):
+        if may(self.request.user, "attribution.rule_dispute", dispute.office):
             timeline = household_timeline(dispute.customer.household)
         context = {**self.get_serializer_context(), "timeline": timeline}
         return DisputeSerializer(dispute, context=context).data
 
     def list(self, request, *args, **kwargs):
-        if not reads_ownership(request.user):
+        if not may_in_any_office(request.user, "attribution.view_disputes"):
             raise PermissionDenied
         return super().list(request, *args, **kwargs)
 
@@ -259,12 +222,12 @@ class DisputeViewSet(
     )
     def create(self, request, *args, **kwargs):
         """A salesperson disputes a customer they have a recorded link with (R-5.1)."""
-        if not salesperson_anywhere(request.user):
+        if not may_in_any_office(request.user, "attribution.open_dispute"):
             raise PermissionDenied(_("Only a salesperson opens a dispute."))
         serializer = DisputeCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         customer = serializer.validated_data["customer"]
-        if not salesperson_in(request.user, customer.office):
+        if not may(request.user, "attribution.open_dispute", customer.office):
             raise PermissionDenied(_("Only a salesperson opens a dispute."))
         dispute = dispute_open(
             customer=customer,
@@ -294,7 +257,7 @@ class DisputeViewSet(
             Dispute.objects.select_related("customer", "office"), request.user
         )
         dispute = get_object_or_404(offices, pk=pk)
-        if not manages(request.user, dispute.office):
+        if not may(request.user, "attribution.rule_dispute", dispute.office):
             raise PermissionDenied(_("Only the office's manager rules on a dispute."))
         serializer = DisputeRuleSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

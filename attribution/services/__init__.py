@@ -5,6 +5,7 @@ from .claims import (
     ClaimedError,
     claim_active,
     claim_owned,
+    claim_reassign_released,
     claim_record_contact,
     claim_start,
     claim_transfer,
@@ -12,7 +13,7 @@ from .claims import (
     customer_register_own,
     protection_end_for,
 )
-from .disputes import NoRelation, dispute_open, dispute_rule, has_relation
+from .disputes import NoRelation, NotManager, dispute_open, dispute_rule, has_relation
 from .expiry import claims_expire_stale, claims_warn_expiring
 from .followups import NotYourCustomer, followup_log, followup_void
 from .households import household_link
@@ -20,9 +21,11 @@ from .households import household_link
 __all__ = [
     "ClaimedError",
     "NoRelation",
+    "NotManager",
     "NotYourCustomer",
     "claim_active",
     "claim_owned",
+    "claim_reassign_released",
     "claim_record_contact",
     "claim_start",
     "claim_transfer",

@@ -5,16 +5,20 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from common.errors import DomainError
 from leads import services as leads
 from leads.models import Customer, Household
 from leads.rules import normalize_phone
+from notifications.services import notify
+from staff.choices import Role
 
 from .. import rules
 from ..choices import ClaimEventKind, ClaimStatus
 from ..models import Claim, ClaimEvent, Collision
+from ..selectors import status_condition
 
 
 class ClaimedError(DomainError):
@@ -121,18 +125,82 @@ def claim_record_contact(*, claim: Claim, now: datetime.datetime, actor, detail:
 
 
 @transaction.atomic
-def claim_transfer(*, claim: Claim, new_owner, now: datetime.datetime, actor, reason: str) -> Claim:
-    """A manager's override moves the claim; the previous owner stays in the event."""
-    previous = claim.owner
+def claim_transfer(
+    *,
+    claim: Claim,
+    new_owner,
+    now: datetime.datetime,
+    actor,
+    reason: str,
+    kind: str = ClaimEventKind.REASSIGNED,
+    detail: dict | None = None,
+) -> Claim:
+    """A manager's override (R-2.4) or a ruling (R-5.6, kind `ruled`) moves the claim; the
+    previous owner stays in the event, with the caller's `detail` (the dispute)."""
+    previous = claim.owner_id
     claim.owner = new_owner
     claim.save(update_fields=["owner"])
     ClaimEvent.objects.create(
         claim=claim,
-        kind=ClaimEventKind.REASSIGNED,
+        kind=kind,
         at=now,
         actor=actor,
         owner=new_owner,
-        detail={"reason": reason, "previous_owner": previous.pk},
+        detail={**(detail or {}), "reason": reason, "previous_owner": previous},
+    )
+    return claim
+
+
+def require_salesperson_of(user, office_id: int, *, field: str) -> None:
+    """Only a salesperson of the office owns its claims (R-3)."""
+    if user is None:
+        raise ValidationError({field: [_("Choose who receives the claim.")]})
+    if not (user.has_role(Role.SALESPERSON) and user.offices.filter(pk=office_id).exists()):
+        raise ValidationError({field: [_("Not a salesperson of this office.")]})
+
+
+@transaction.atomic
+def claim_reassign_released(
+    *, household: Household, new_owner, actor, reason: str, now: datetime.datetime
+) -> Claim:
+    """R-3.4: the manager gives a released household to a salesperson, with a written reason.
+
+    Under the household's lock, so that a visit or registration at the same moment cannot
+    start a second claim. Refused with 409 `claimed` while someone holds the household (an
+    active, protected claim, or a deal)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Write the reason.")]})
+    require_salesperson_of(new_owner, household.office_id, field="new_owner")
+    household = leads.household_lock(household_id=household.pk)
+    if household.merged_into_id is not None:
+        raise DomainError(_("This household was linked into another one."), code="merged")
+    claims = Claim.objects.filter(household=household)
+    held = status_condition(ClaimStatus.ACTIVE, now) | Q(status=ClaimStatus.DEAL)
+    if claims.filter(held).exists():
+        raise DomainError(_("Someone holds this customer again."), code="claimed")
+    released = (  # an active claim left now is past its protection: released on read (R-3.3)
+        claims.filter(status__in=[ClaimStatus.RELEASED, ClaimStatus.ACTIVE])
+        .order_by("-started_at", "-pk")
+        .first()
+    )
+    if released is None:
+        raise DomainError(_("This claim is not released."), code="not_released")
+    claim = claim_start(
+        household=household,
+        owner=new_owner,
+        now=now,
+        actor=actor,
+        detail={"rule": "manager", "reason": reason, "released_claim": released.pk},
+    )
+    # not merged away (refused above), so the household still has its customers
+    customer = Customer.objects.filter(household=household).order_by("registered_at", "pk").first()
+    notify(
+        recipient=new_owner,
+        kind="claim_assigned",
+        params={"customer": str(customer)},
+        url=f"/attribution/customers/{customer.pk}/",
+        now=now,
     )
     return claim
 

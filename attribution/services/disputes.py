@@ -12,17 +12,27 @@ from leads import services as leads
 from leads.models import Customer
 from notifications.services import notify
 from staff.choices import Role
+from staff.models import User
+from staff.permissions import may
 
 from .. import rules
 from ..choices import ClaimEventKind, ClaimStatus, Decision, DisputeStatus
-from ..models import Claim, ClaimEvent, Collision, Dispute
-from .claims import claim_start
+from ..models import Claim, Collision, Dispute
+from .claims import claim_start, claim_transfer, require_salesperson_of
 
 
 class NoRelation(DomainError):
     status_code = 403
     default_code = "no_relation"
     default_detail = _("You have no record with this customer to dispute.")
+
+
+class NotManager(DomainError):
+    """Only the office's manager (or the director) rules, whoever calls the service."""
+
+    status_code = 403
+    default_code = "forbidden"
+    default_detail = _("Only the office's manager rules on a dispute.")
 
 
 def has_relation(*, user, customer: Customer) -> bool:
@@ -41,6 +51,7 @@ def has_relation(*, user, customer: Customer) -> bool:
 
 
 def dispute_open(*, customer: Customer, opener, reason: str, now: datetime.datetime) -> Dispute:
+    """R-5.6: a salesperson with a recorded link asks the office's managers to rule."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Write the reason.")]})
@@ -48,7 +59,7 @@ def dispute_open(*, customer: Customer, opener, reason: str, now: datetime.datet
         raise NoRelation()
     try:
         with transaction.atomic():
-            return Dispute.objects.create(
+            dispute = Dispute.objects.create(
                 office=customer.office,
                 customer=customer,
                 opened_by=opener,
@@ -56,10 +67,27 @@ def dispute_open(*, customer: Customer, opener, reason: str, now: datetime.datet
                 reason=reason,
                 opened_at=now,
             )
+            _announce(dispute=dispute, now=now)
+            return dispute
     except IntegrityError as exc:
         raise DomainError(
             _("You already have an open dispute on this customer."), code="duplicate"
         ) from exc
+
+
+def _announce(*, dispute: Dispute, now: datetime.datetime) -> None:
+    managers = User.objects.filter(
+        is_active=True, offices=dispute.office_id, groups__name=Role.MANAGER
+    ).distinct()
+    params = {"customer": str(dispute.customer), "claimant": str(dispute.claimant)}
+    for manager in managers:
+        notify(
+            recipient=manager,
+            kind="dispute_opened",
+            params=params,
+            url=f"/attribution/disputes/{dispute.pk}/",
+            now=now,
+        )
 
 
 @transaction.atomic
@@ -72,20 +100,17 @@ def dispute_rule(
     now: datetime.datetime,
     new_owner=None,
 ) -> Dispute:
-    """R-5.6: the ruling may move the household's claim; it is final and on record."""
+    """R-5.6: the ruling may move the household's claim; it is final and on record. Only the
+    office's manager (or the director) rules: anyone else is refused with 403 `forbidden`."""
+    if not may(actor, "attribution.rule_dispute", dispute.office):
+        raise NotManager()
     reason = (reason or "").strip()
     if decision not in Decision.values:
         raise ValidationError({"decision": [_("Keep or move.")]})
     if not reason:
         raise ValidationError({"reason": [_("Write the reason.")]})
     if decision == Decision.MOVE:
-        if new_owner is None:
-            raise ValidationError({"new_owner": [_("Choose who receives the claim.")]})
-        if not (
-            new_owner.has_role(Role.SALESPERSON)
-            and new_owner.offices.filter(pk=dispute.office_id).exists()
-        ):
-            raise ValidationError({"new_owner": [_("Not a salesperson of this office.")]})
+        require_salesperson_of(new_owner, dispute.office_id, field="new_owner")
     household = leads.household_lock(household_id=dispute.customer.household_id)
     dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
     if dispute.status != DisputeStatus.OPEN:
@@ -112,16 +137,14 @@ def dispute_rule(
                 detail={"dispute": dispute.pk},
             )
         elif claim.owner_id != new_owner.pk:
-            previous = claim.owner_id
-            claim.owner = new_owner
-            claim.save(update_fields=["owner"])
-            ClaimEvent.objects.create(
+            claim_transfer(
                 claim=claim,
-                kind=ClaimEventKind.RULED,
-                at=now,
+                new_owner=new_owner,
+                now=now,
                 actor=actor,
-                owner=new_owner,
-                detail={"dispute": dispute.pk, "reason": reason, "previous_owner": previous},
+                reason=reason,
+                kind=ClaimEventKind.RULED,
+                detail={"dispute": dispute.pk},
             )
     dispute.status, dispute.decision, dispute.ruling_reason = DisputeStatus.RULED, decision, reason
     dispute.new_owner = new_owner if decision == Decision.MOVE else None

@@ -1,5 +1,6 @@
-"""Helpers shared by the ownership pages: the office of a request, who may do what, and the
-claim cards' data fetched in bulk (a constant number of queries for any number of claims)."""
+"""Helpers shared by the ownership pages: the office of a request (where the user may do the
+page's action, staff.permissions), and the claim cards' data fetched in bulk (a constant number
+of queries for any number of claims)."""
 
 import datetime
 from collections.abc import Callable
@@ -13,12 +14,13 @@ from django.utils import timezone
 from leads.models import Customer, Household
 from staff.choices import Role
 from staff.models import Office, User
-from staff.permissions import is_member, manages, may
+from staff.permissions import may
 from staff.selectors import offices_visible_to
 
 from ..choices import ClaimStatus
-from ..filters import status_condition, status_on_read
 from ..models import Claim, FollowUp
+from ..rules import status_on_read
+from ..selectors import status_condition
 
 INVALID = 422  # a form with errors; htmx is configured to swap it (base.html)
 CONFLICT = 409  # a business rule refused the action (DomainError); htmx swaps it too
@@ -26,14 +28,9 @@ CHANGED = "claims-changed"  # the event the lists refresh on
 MERGE_DEPTH = 8  # households linked into households linked into …: far more than ever seen
 
 
-def sells_in(user, office: Office) -> bool:
-    """A salesperson of this office: the one who owns claims and logs follow-ups (R-3)."""
-    return may(user, "leads.register_own", office)
-
-
-def manages_office(user, office: Office) -> bool:
-    """The office's manager, or the director (R-5.6 rulings, R-3.4 reassignment)."""
-    return is_member(user, office) and manages(user, office)
+def allowed(action: str) -> Callable[[User, Office], bool]:
+    """`place_for`'s test: may the user do `action` in this office (staff.permissions)."""
+    return lambda user, office: may(user, action, office)
 
 
 @dataclass

@@ -18,43 +18,31 @@ from django.views.decorators.http import require_GET, require_POST
 from common.errors import DomainError
 from leads.models import Customer
 from leads.selectors import customers_visible_to
-from staff.choices import Role
+from staff.permissions import may
 
 from .. import services
-from ..choices import ClaimStatus
 from ..forms import DisputeForm, LinkMemberForm, apply_service_error
 from ..models import Dispute, HouseholdLink
+from ..selectors import claim_held
 from ..visibility import phone_for
-from .common import (
-    CONFLICT,
-    INVALID,
-    days_left,
-    effective_status,
-    manages_office,
-    sells_in,
-    today_of,
-)
+from .common import CONFLICT, INVALID, days_left, today_of
 from .evidence import evidence
 
 
 class Access:
+    """What the user may do on this customer's page (staff.permissions, `attribution.*`)."""
+
     def __init__(self, user, customer: Customer, now):
         office = customer.office
-        claim = services.claim_owned(household=customer.household)
-        if claim is not None and effective_status(claim, now) == ClaimStatus.RELEASED:
-            claim = None  # past its end: released on read (R-3.3)
-        self.claim = claim
-        self.manager = manages_office(user, office)
-        self.owner = claim is not None and claim.owner_id == user.pk
-        self.full = self.manager or self.owner
-        self.salesperson = sells_in(user, office)
-        if not (self.full or self.salesperson):
+        self.claim = claim_held(household=customer.household, now=now)  # released: None
+        self.owner = self.claim is not None and self.claim.owner_id == user.pk
+        self.full = may(user, "attribution.view_timeline", (office, self.claim))
+        if not (self.full or may(user, "attribution.view_claims", office)):
             raise PermissionDenied
-        self.can_link = self.full
+        self.can_link = may(user, "attribution.link_household", (office, self.claim))
         self.can_dispute = (  # the owner has nothing to dispute
-            self.salesperson
-            and not self.owner
-            and user.has_role(Role.SALESPERSON)
+            not self.owner
+            and may(user, "attribution.open_dispute", office)
             and services.has_relation(user=user, customer=customer)
         )
 
@@ -159,7 +147,7 @@ def household_link(request: HttpRequest, pk: int) -> HttpResponse:
 def dispute_open(request: HttpRequest, pk: int) -> HttpResponse:
     """R-5.6: a salesperson with a recorded link to the customer asks the manager to rule."""
     customer = _customer(request, pk)
-    if not (sells_in(request.user, customer.office) and request.user.has_role(Role.SALESPERSON)):
+    if not may(request.user, "attribution.open_dispute", customer.office):
         raise PermissionDenied
     form = DisputeForm(request.POST)
     status = INVALID

@@ -13,9 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import DomainError
 from leads.models import Customer
-from staff.choices import Role
-from staff.permissions import restrict_to_offices
-from staff.selectors import offices_visible_to
+from staff.permissions import may, may_in_any_office, restrict_to_offices
 
 from .. import services
 from ..choices import ClaimStatus, Decision, DisputeStatus
@@ -24,9 +22,9 @@ from ..models import Claim, Dispute
 from .common import (
     CONFLICT,
     INVALID,
+    allowed,
     days_left,
     effective_status,
-    manages_office,
     place_for,
     salespeople_of,
     today_of,
@@ -34,6 +32,7 @@ from .common import (
 from .evidence import days_involving, evidence
 
 RULED_LIMIT = 50
+MAY_RULE = allowed("attribution.rule_dispute")  # the office's manager, the director
 
 
 def _disputes():
@@ -56,10 +55,10 @@ def _holders(disputes: list[Dispute], now) -> dict[int, Claim]:
 def dispute_list(request: HttpRequest) -> HttpResponse:
     """The office's disputes for its manager (the director: any office); a salesperson's own."""
     user, now = request.user, timezone.now()
-    if any(manages_office(user, o) for o in offices_visible_to(user)):
-        place = place_for(request, manages_office)
+    if may_in_any_office(user, "attribution.rule_dispute"):
+        place = place_for(request, MAY_RULE)
         qs, manager = _disputes().filter(office=place.office), True
-    elif user.has_role(Role.SALESPERSON):
+    elif may_in_any_office(user, "attribution.view_disputes"):
         place, manager = None, False
         qs = restrict_to_offices(_disputes(), user).filter(claimant=user)
     else:
@@ -83,7 +82,7 @@ def _dispute(request: HttpRequest, pk: int) -> tuple[Dispute, bool]:
     dispute = restrict_to_offices(_disputes(), request.user).filter(pk=pk).first()
     if dispute is None:  # another office's dispute is not there
         raise Http404
-    manager = manages_office(request.user, dispute.office)
+    manager = may(request.user, "attribution.rule_dispute", dispute.office)
     if not manager and dispute.claimant_id != request.user.pk:
         raise PermissionDenied
     return dispute, manager

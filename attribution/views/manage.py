@@ -5,10 +5,8 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,13 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import DomainError
-from leads.services import household_lock
-from staff.permissions import restrict_to_offices
+from staff.permissions import may, restrict_to_offices
 
 from .. import services
 from ..choices import ClaimStatus
 from ..filters import ClaimFilter
-from ..forms import STATUS_ALL, ClaimFilterForm, ReassignForm
+from ..forms import STATUS_ALL, ClaimFilterForm, ReassignForm, apply_service_error
 from ..models import Claim, Collision
 from ..selectors import claims_visible_to
 from .common import (
@@ -32,12 +29,10 @@ from .common import (
     CONFLICT,
     INVALID,
     Place,
+    allowed,
     decorate,
-    effective_status,
     held_households,
-    manages_office,
     place_for,
-    q_active,
     q_released,
     salespeople_of,
 )
@@ -128,34 +123,8 @@ def _page(request: HttpRequest, place: Place, tab: str, status: int = 200, bound
 def claims(request: HttpRequest) -> HttpResponse:
     """`/attribution/claims/?tab=claims|released|collisions` (manager of the office, director)."""
     tab = request.GET.get("tab")
-    return _page(request, place_for(request, manages_office), tab if tab in TABS else "claims")
-
-
-@transaction.atomic
-def _reassign_released(*, claim: Claim, owner, reason: str, actor, now) -> Claim:
-    """R-3.4: a new claim for a released household, started by the manager with a reason.
-
-    Kept here until a service owns it (attribution.services.claim_reassign_released): under
-    the household's lock, so that a visit or registration at the same moment cannot start a
-    second claim (the partial unique constraint would refuse it anyway)."""
-    household = household_lock(household_id=claim.household_id)
-    claim = Claim.objects.get(pk=claim.pk)
-    if household.merged_into_id is not None:
-        raise DomainError(_("This household was linked into another one."), code="merged")
-    if effective_status(claim, now) != ClaimStatus.RELEASED:
-        raise DomainError(_("This claim is not released."), code="not_released")
-    held = Claim.objects.filter(household=household).filter(
-        q_active(now) | Q(status=ClaimStatus.DEAL)
-    )
-    if held.exists():
-        raise DomainError(_("Someone holds this customer again."), code="held")
-    return services.claim_start(
-        household=household,
-        owner=owner,
-        now=now,
-        actor=actor,
-        detail={"rule": "manager", "reason": reason, "released_claim": claim.pk},
-    )
+    place = place_for(request, allowed("attribution.manage_claims"))
+    return _page(request, place, tab if tab in TABS else "claims")
 
 
 @login_required
@@ -169,21 +138,23 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
     if claim is None:
         raise Http404
     office = claim.office
-    if not manages_office(request.user, office):
+    if not may(request.user, "attribution.reassign_released", office):
         raise PermissionDenied
     salespeople = salespeople_of(office)
     form = ReassignForm(request.POST, prefix=f"r{claim.pk}", salespeople=salespeople)
     status, done = INVALID, False
     if form.is_valid():
         try:
-            _reassign_released(
-                claim=claim,
-                owner=form.cleaned_data["salesperson"],
+            services.claim_reassign_released(
+                household=claim.household,
+                new_owner=form.cleaned_data["salesperson"],
                 reason=form.cleaned_data["reason"],
                 actor=request.user,
                 now=timezone.now(),
             )
             done = True
+        except ValidationError as exc:
+            apply_service_error(form, exc)
         except DomainError as exc:
             form.add_error(None, str(exc.detail))
             status = CONFLICT

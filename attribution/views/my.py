@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import DomainError
-from staff.permissions import office_ids_of
+from staff.permissions import may, office_ids_of
 
 from .. import services
 from ..choices import ClaimStatus
@@ -27,17 +27,18 @@ from .common import (
     CONFLICT,
     INVALID,
     Place,
+    allowed,
     decorate,
     held_households,
     members_by_household,
     place_for,
     q_active,
     q_released,
-    sells_in,
     with_next_step,
 )
 
 TABS = ("active", "released", "deal")
+MAY_SELL = allowed("attribution.log_followup")  # the phone page: a salesperson of the office
 RELEASED_LIMIT = 100
 
 
@@ -115,7 +116,7 @@ def _my_url(office) -> str:
 def my_customers(request: HttpRequest) -> HttpResponse:
     """`/attribution/my/?tab=active|released|deal`: phone first."""
     tab = request.GET.get("tab")
-    return _page(request, place_for(request, sells_in), tab if tab in TABS else "active")
+    return _page(request, place_for(request, MAY_SELL), tab if tab in TABS else "active")
 
 
 def _own_claim(request: HttpRequest, pk: int) -> Claim:
@@ -126,7 +127,7 @@ def _own_claim(request: HttpRequest, pk: int) -> Claim:
     )
     if claim is None:  # someone else's claim is not even there
         raise Http404
-    if not sells_in(request.user, claim.office):
+    if not may(request.user, "attribution.log_followup", claim.office):
         raise PermissionDenied
     return claim
 
@@ -197,7 +198,7 @@ def _claims_by_pk(user, claim: Claim, now) -> Claim:
 def register(request: HttpRequest) -> HttpResponse:
     """R-1.3: register a customer met outside the desk; the claim starts now. Under someone
     else's active claim: refused with whose and until when, and kept as a collision (R-5.3)."""
-    place = place_for(request, sells_in)
+    place = place_for(request, allowed("leads.register_own"))
     office, now = place.office, timezone.now()
     form = RegisterForm(request.POST)
     status, claim = INVALID, None

@@ -4,16 +4,11 @@ The fields here that scope input to the requester (`VisibleOfficeField`,
 `VisibleCustomerField`, `PhoneField`) are shared by the reception API.
 """
 
-from dataclasses import dataclass
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from attribution.choices import ClaimStatus
-from attribution.filters import status_on_read
-from attribution.models import Claim
 from attribution.visibility import phone_for, sees_in_full
 from staff.models import Office
 from staff.selectors import offices_visible_to
@@ -96,45 +91,6 @@ class CustomerRegisterSerializer(serializers.Serializer):
 # ---------------------------------------------------------------- output
 
 
-@dataclass(frozen=True)
-class ShownClaim:
-    """A household's claim as a reader sees it now: `status` is evaluated on read (R-3.3)."""
-
-    claim: Claim
-    status: str
-
-    @property
-    def owner_id(self) -> int:
-        return self.claim.owner_id
-
-    @property
-    def owner(self):
-        return self.claim.owner
-
-    @property
-    def protected_until(self):
-        return self.claim.protected_until
-
-    @property
-    def holding(self) -> Claim | None:
-        """The claim when it still carries its salesperson (active or deal), else None."""
-        return self.claim if self.status in (ClaimStatus.ACTIVE, ClaimStatus.DEAL) else None
-
-
-def claims_shown(claims, *, now) -> dict[int, ShownClaim]:
-    """Of each household's claims, the one to show (API.md `claim`): the active or deal claim;
-    failing that the last released one (a stale active claim is released on read)."""
-    shown: dict[int, ShownClaim] = {}
-    for claim in sorted(claims, key=lambda c: c.started_at, reverse=True):
-        status = status_on_read(claim, now)
-        if status == ClaimStatus.MERGED:
-            continue
-        current = shown.get(claim.household_id)
-        if current is None or (current.holding is None and status != ClaimStatus.RELEASED):
-            shown[claim.household_id] = ShownClaim(claim, status)
-    return shown
-
-
 class CustomerClaimSerializer(serializers.Serializer):
     owner = serializers.IntegerField(source="owner_id")
     owner_name = serializers.SerializerMethodField()
@@ -148,8 +104,9 @@ class CustomerClaimSerializer(serializers.Serializer):
 class CustomerSerializer(serializers.ModelSerializer):
     """`{id, office, name, phone, source_channel, household, registered_at, claim}`.
 
-    The reader's context carries `claims` (household id → ShownClaim, fetched in bulk): the
-    household's active or deal claim, or else its last released one (status `released`).
+    The reader's context carries `claims` (household id → attribution.selectors.ShownClaim,
+    fetched in bulk by claims_shown): the household's active or deal claim, or else its last
+    released one (status `released`).
     Of a customer the reader may not see in full, only the office, the masked phone and name,
     and the claim (whose, until when) are shown; the other fields are null. A released claim
     no longer makes its former owner see the customer in full.

@@ -13,12 +13,11 @@ from attribution.api.serializers import (
     HouseholdSerializer,
     TimelineEntrySerializer,
 )
-from attribution.choices import ClaimStatus
-from attribution.filters import status_on_read
 from attribution.models import Claim
-from attribution.services import claim_owned, customer_register_own, household_link
+from attribution.selectors import claim_held, claims_shown
+from attribution.services import customer_register_own, household_link
 from attribution.timeline import household_timeline
-from staff.permissions import manages, may, may_in_any_office
+from staff.permissions import may, may_in_any_office
 
 from .. import selectors
 from ..models import Customer
@@ -26,21 +25,12 @@ from .serializers import (
     CustomerFilterSerializer,
     CustomerRegisterSerializer,
     CustomerSerializer,
-    claims_shown,
 )
 
 
-def holds_or_manages(user, customer: Customer, now) -> bool:
-    """The owner of the household's current claim (active and protected, or deal), a manager
-    of the office, the director (API.md: timeline, household)."""
-    if manages(user, customer.office):
-        return True
-    claim = claim_owned(household=customer.household)
-    return (
-        claim is not None
-        and claim.owner_id == user.pk
-        and status_on_read(claim, now) != ClaimStatus.RELEASED
-    )
+def _may_on_household(user, action: str, customer: Customer, now) -> bool:
+    """The owner of the household's current claim, a manager of the office, the director."""
+    return may(user, action, (customer.office, claim_held(household=customer.household, now=now)))
 
 
 class CustomerViewSet(
@@ -133,7 +123,9 @@ class CustomerViewSet(
         """R-5.6: every event of the customer's household, oldest first (not paginated):
         registrations, visits, calls, follow-ups, claim events, collisions, links, disputes."""
         customer = self.get_object()
-        if not holds_or_manages(request.user, customer, timezone.now()):
+        if not _may_on_household(
+            request.user, "attribution.view_timeline", customer, timezone.now()
+        ):
             raise PermissionDenied(_("Only the customer's salesperson or a manager sees this."))
         entries = household_timeline(customer.household)
         return Response(TimelineEntrySerializer(entries, many=True).data)
@@ -156,7 +148,7 @@ class CustomerViewSet(
         closed as merged and a dispute is opened for the manager (R-4.2)."""
         customer = self.get_object()
         now = timezone.now()
-        if not holds_or_manages(request.user, customer, now):
+        if not _may_on_household(request.user, "attribution.link_household", customer, now):
             raise PermissionDenied(_("Only the customer's salesperson or a manager links."))
         serializer = HouseholdLinkCreateSerializer(
             data=request.data, context=self.get_serializer_context()

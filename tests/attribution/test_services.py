@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from attribution.choices import ClaimEventKind, ClaimStatus, DisputeStatus
 from attribution.models import Claim, ClaimEvent, Dispute, FollowUp, HouseholdLink
@@ -13,7 +14,9 @@ from attribution.services import (
     NoRelation,
     NotYourCustomer,
     claim_active,
+    claim_reassign_released,
     claim_start,
+    claim_transfer,
     claims_expire_stale,
     collision_record,
     dispute_open,
@@ -25,6 +28,7 @@ from attribution.services import (
 from common.errors import DomainError
 from leads.factories import CustomerFactory, channel
 from leads.models import Customer, Household
+from notifications.messages import render as render_notification
 from notifications.models import Notification
 from reception import services as reception
 from staff.choices import Role
@@ -696,3 +700,256 @@ class TestDispute:
         dispute.refresh_from_db()
         assert dispute.status == DisputeStatus.OPEN
         assert Notification.objects.filter(kind="dispute_ruled").count() == 0
+
+
+# ---------------------------------------------------------------- reassigning a released customer
+
+
+class TestReassignReleased:
+    """R-3.4: the manager gives a released household to a salesperson, with a reason."""
+
+    LATER = RELEASE + datetime.timedelta(days=2)  # the claim below ended at RELEASE, unswept
+
+    @pytest.fixture
+    def released(self, office, salesperson):
+        return claimed(office, salesperson, MONDAY, name="王先生")
+
+    def reassign(self, customer, new_owner, actor, reason="客户要求换人", now=None):
+        return claim_reassign_released(
+            household=customer.household,
+            new_owner=new_owner,
+            actor=actor,
+            reason=reason,
+            now=now or self.LATER,
+        )
+
+    def _unchanged(self):
+        return (
+            list(Claim.objects.order_by("pk").values_list("pk", "status", "owner")),
+            ClaimEvent.objects.count(),
+            Notification.objects.count(),
+        )
+
+    def test_r_3_4_starts_a_claim_for_the_new_owner_with_the_reason_on_record(
+        self, released, manager, other_salesperson
+    ):
+        customer, old = released
+
+        new = self.reassign(customer, other_salesperson, manager)
+
+        assert new.owner == other_salesperson and new.status == ClaimStatus.ACTIVE
+        assert claim_active(household=customer.household, now=self.LATER) == new
+        assert new.protected_until == at(2026, 3, 20, 0, 0)  # from today, 03-12 (R-3.2)
+        [started] = events(new, ClaimEventKind.STARTED)
+        assert started.actor == manager and started.owner == other_salesperson
+        assert started.detail == {
+            "rule": "manager",
+            "reason": "客户要求换人",
+            "released_claim": old.pk,
+        }
+        old.refresh_from_db()
+        assert old.status == ClaimStatus.RELEASED  # its release made permanent
+        [note] = Notification.objects.filter(kind="claim_assigned")
+        assert note.recipient == other_salesperson
+        assert note.url == f"/attribution/customers/{customer.pk}/"
+        with translation.override("en"):
+            assert "王先生" in render_notification(note)
+
+    @pytest.mark.parametrize("held", ["active", "deal"])
+    def test_refused_with_claimed_while_someone_holds_the_household(
+        self, office, manager, salesperson, other_salesperson, held
+    ):
+        customer, claim = claimed(office, salesperson, self.LATER - datetime.timedelta(days=1))
+        if held == "deal":
+            Claim.objects.filter(pk=claim.pk).update(status=ClaimStatus.DEAL)
+        before = self._unchanged()
+
+        with pytest.raises(DomainError) as caught:
+            self.reassign(customer, other_salesperson, manager)
+
+        assert caught.value.code == "claimed" and caught.value.status_code == 409
+        assert self._unchanged() == before
+
+    def test_a_reason_is_required(self, released, manager, other_salesperson):
+        customer, _old = released
+        before = self._unchanged()
+        with pytest.raises(ValidationError) as caught:
+            self.reassign(customer, other_salesperson, manager, reason="  ")
+        assert "reason" in caught.value.message_dict
+        assert self._unchanged() == before
+
+    @pytest.mark.parametrize("who", ["secretary", "salesperson of another office", "nobody"])
+    def test_only_to_a_salesperson_of_the_office(
+        self, released, manager, secretary, other_office, who
+    ):
+        customer, _old = released
+        target = {
+            "secretary": secretary,
+            "salesperson of another office": UserFactory(
+                roles=[Role.SALESPERSON], offices=[other_office]
+            ),
+            "nobody": None,
+        }[who]
+        before = self._unchanged()
+        with pytest.raises(ValidationError) as caught:
+            self.reassign(customer, target, manager)
+        assert "new_owner" in caught.value.message_dict
+        assert self._unchanged() == before
+
+    def test_a_customer_never_claimed_is_not_released(self, office, manager, salesperson):
+        with pytest.raises(DomainError) as caught:
+            self.reassign(customer_in(office), salesperson, manager)
+        assert caught.value.code == "not_released"
+        assert Claim.objects.count() == 0 and Notification.objects.count() == 0
+
+
+# ---------------------------------------------------------------- disputes: who hears, who rules
+
+
+class TestDisputeNotifiesAndRefuses:
+    NOW = at(2026, 3, 5, 10, 0)
+
+    @pytest.fixture
+    def contested(self, office, salesperson, other_salesperson):
+        customer, claim = claimed(office, salesperson, at(2026, 3, 1, 10, 0), name="赵女士")
+        collision_record(
+            customer=customer, salesperson=other_salesperson, claim=claim, now=self.NOW
+        )
+        return customer, claim
+
+    def open(self, customer, opener, reason="是我先接待的"):
+        return dispute_open(customer=customer, opener=opener, reason=reason, now=self.NOW)
+
+    def test_r_5_6_opening_tells_the_offices_managers_with_a_link_to_the_dispute(
+        self, contested, other_salesperson, manager, director, other_manager
+    ):
+        customer, _claim = contested
+        second = UserFactory(roles=[Role.MANAGER], offices=[customer.office])
+
+        dispute = self.open(customer, other_salesperson)
+
+        notes = Notification.objects.filter(kind="dispute_opened")
+        assert sorted(notes.values_list("recipient", flat=True)) == sorted([manager.pk, second.pk])
+        assert {n.url for n in notes} == {f"/attribution/disputes/{dispute.pk}/"}
+        with translation.override("en"):
+            text = render_notification(notes[0])
+        assert "赵女士" in text and str(other_salesperson) in text
+
+    def test_a_refused_dispute_tells_nobody(self, contested, other_salesperson, manager):
+        customer, _claim = contested
+        self.open(customer, other_salesperson)
+        with pytest.raises(DomainError):
+            self.open(customer, other_salesperson, reason="再说一次")  # duplicate
+        with pytest.raises(ValidationError):
+            self.open(customer, other_salesperson, reason=" ")
+        assert Notification.objects.filter(kind="dispute_opened").count() == 1
+
+    @pytest.mark.parametrize(
+        "who", ["salesperson", "other_salesperson", "secretary", "other_manager"]
+    )
+    def test_r_5_6_only_the_offices_manager_rules_whoever_calls_the_service(
+        self, request, contested, other_salesperson, who
+    ):
+        customer, claim = contested
+        dispute = self.open(customer, other_salesperson)
+        before = snapshot(claim)
+
+        with pytest.raises(DomainError) as caught:
+            dispute_rule(
+                dispute=dispute,
+                actor=request.getfixturevalue(who),
+                decision="move",
+                reason="给我",
+                now=self.NOW,
+                new_owner=other_salesperson,
+            )
+
+        assert caught.value.status_code == 403 and caught.value.code == "forbidden"
+        assert snapshot(claim) == before
+        dispute.refresh_from_db()
+        assert dispute.status == DisputeStatus.OPEN
+        assert Notification.objects.filter(kind="dispute_ruled").count() == 0
+
+    def test_the_director_rules(self, contested, other_salesperson, director):
+        customer, _claim = contested
+        dispute = self.open(customer, other_salesperson)
+        ruled = dispute_rule(
+            dispute=dispute, actor=director, decision="keep", reason="维持", now=self.NOW
+        )
+        assert ruled.status == DisputeStatus.RULED and ruled.ruled_by == director
+
+
+# ---------------------------------------------------------------- one way to move a claim
+
+
+class TestTransfer:
+    NOW = at(2026, 3, 5, 10, 0)
+
+    def test_an_override_is_a_reassignment_with_the_previous_owner(
+        self, office, manager, salesperson, other_salesperson
+    ):
+        _customer, claim = claimed(office, salesperson, at(2026, 3, 1, 10, 0))
+
+        claim_transfer(
+            claim=claim, new_owner=other_salesperson, now=self.NOW, actor=manager, reason="请假"
+        )
+
+        claim.refresh_from_db()
+        assert claim.owner == other_salesperson
+        [moved] = events(claim, ClaimEventKind.REASSIGNED)
+        assert moved.detail == {"reason": "请假", "previous_owner": salesperson.pk}
+        assert moved.actor == manager and moved.owner == other_salesperson
+
+    def test_the_kind_and_the_callers_detail_are_kept_but_cannot_hide_the_previous_owner(
+        self, office, manager, salesperson, other_salesperson
+    ):
+        _customer, claim = claimed(office, salesperson, at(2026, 3, 1, 10, 0))
+
+        claim_transfer(
+            claim=claim,
+            new_owner=other_salesperson,
+            now=self.NOW,
+            actor=manager,
+            reason="裁决",
+            kind=ClaimEventKind.RULED,
+            detail={"dispute": 7, "previous_owner": None},
+        )
+
+        [ruled] = events(claim, ClaimEventKind.RULED)
+        assert ruled.detail == {"dispute": 7, "reason": "裁决", "previous_owner": salesperson.pk}
+        assert events(claim, ClaimEventKind.REASSIGNED) == []
+
+    def test_r_5_6_a_move_ruling_moves_the_claim_through_claim_transfer(
+        self, monkeypatch, office, manager, salesperson, other_salesperson
+    ):
+        """One code path moves a claim, so an override and a ruling cannot drift apart."""
+        from attribution.services import disputes as module
+
+        calls = []
+
+        def spy(**kwargs):
+            calls.append(kwargs)
+            return claim_transfer(**kwargs)
+
+        monkeypatch.setattr(module, "claim_transfer", spy)
+        customer, claim = claimed(office, salesperson, at(2026, 3, 1, 10, 0))
+        collision_record(
+            customer=customer, salesperson=other_salesperson, claim=claim, now=self.NOW
+        )
+        dispute = dispute_open(
+            customer=customer, opener=other_salesperson, reason="先接待", now=self.NOW
+        )
+
+        dispute_rule(
+            dispute=dispute,
+            actor=manager,
+            decision="move",
+            reason="客户指认",
+            now=self.NOW,
+            new_owner=other_salesperson,
+        )
+
+        [call] = calls
+        assert call["kind"] == ClaimEventKind.RULED and call["detail"] == {"dispute": dispute.pk}
+        claim.refresh_from_db()
+        assert claim.owner == other_salesperson

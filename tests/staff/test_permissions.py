@@ -23,6 +23,46 @@ pytestmark = pytest.mark.django_db
         ("secretary", "workspace.secretary", None, True),
         ("secretary", "workspace.manager", None, False),
         ("manager", "no.such.action", None, False),
+        # ownership (R-3, R-4, R-5): obj is the office
+        ("salesperson", "attribution.log_followup", "office", True),
+        ("salesperson", "attribution.log_followup", "other_office", False),
+        ("manager", "attribution.log_followup", "office", False),
+        ("director", "attribution.log_followup", "office", False),
+        ("secretary", "attribution.log_followup", "office", False),
+        ("manager", "attribution.void_followup", "office", True),
+        ("manager", "attribution.void_followup", "other_office", False),
+        ("director", "attribution.void_followup", "other_office", True),
+        ("salesperson", "attribution.void_followup", "office", False),
+        ("salesperson", "attribution.view_claims", "office", True),
+        ("salesperson", "attribution.view_claims", "other_office", False),
+        ("manager", "attribution.view_claims", "office", True),
+        ("director", "attribution.view_claims", "other_office", True),
+        ("secretary", "attribution.view_claims", "office", False),
+        ("finance", "attribution.view_claims", "office", False),
+        ("salesperson", "attribution.view_claims", None, False),
+        ("manager", "attribution.manage_claims", "office", True),
+        ("manager", "attribution.manage_claims", "other_office", False),
+        ("director", "attribution.manage_claims", "other_office", True),
+        ("salesperson", "attribution.manage_claims", "office", False),
+        ("manager", "attribution.reassign_released", "office", True),
+        ("manager", "attribution.reassign_released", "other_office", False),
+        ("director", "attribution.reassign_released", "other_office", True),
+        ("salesperson", "attribution.reassign_released", "office", False),
+        ("salesperson", "attribution.open_dispute", "office", True),
+        ("salesperson", "attribution.open_dispute", "other_office", False),
+        ("manager", "attribution.open_dispute", "office", False),
+        ("director", "attribution.open_dispute", "office", False),
+        ("secretary", "attribution.open_dispute", "office", False),
+        ("salesperson", "attribution.view_disputes", "office", True),
+        ("salesperson", "attribution.view_disputes", "other_office", False),
+        ("manager", "attribution.view_disputes", "office", True),
+        ("director", "attribution.view_disputes", "other_office", True),
+        ("secretary", "attribution.view_disputes", "office", False),
+        ("manager", "attribution.rule_dispute", "office", True),
+        ("manager", "attribution.rule_dispute", "other_office", False),
+        ("director", "attribution.rule_dispute", "other_office", True),
+        ("salesperson", "attribution.rule_dispute", "office", False),
+        ("secretary", "attribution.rule_dispute", "office", False),
     ],
 )
 def test_may(request, who, action, on, allowed):
@@ -43,3 +83,45 @@ def test_anonymous_may_nothing(office):
 
     assert not may(AnonymousUser(), "office.view", office)
     assert office_ids_of(AnonymousUser()) == set()
+
+
+@pytest.fixture
+def claim(office, salesperson):
+    """The household's claim held by `salesperson`."""
+    import datetime
+
+    from attribution.services import claim_start
+    from leads.factories import CustomerFactory
+
+    now = datetime.datetime(2026, 3, 2, 15, 0, tzinfo=datetime.UTC)
+    customer = CustomerFactory(office=office, registered_at=now)
+    return claim_start(
+        household=customer.household, owner=salesperson, now=now, actor=salesperson, detail={}
+    )
+
+
+@pytest.mark.parametrize("action", ["attribution.view_timeline", "attribution.link_household"])
+@pytest.mark.parametrize(
+    "who, office_, with_claim, allowed",
+    [
+        ("manager", "office", False, True),  # a manager of the office, held or not
+        ("manager", "office", True, True),
+        ("director", "other_office", False, True),
+        ("salesperson", "office", True, True),  # the owner of the claim held now
+        ("salesperson", "office", False, False),  # released: no longer theirs
+        ("salesperson", "other_office", True, False),  # not a member of that office
+        ("other_salesperson", "office", True, False),  # a colleague
+        ("other_manager", "office", True, False),  # the manager of another office
+        ("secretary", "office", True, False),
+    ],
+)
+def test_may_on_office_and_claim(request, claim, action, who, office_, with_claim, allowed):
+    """obj: (office, the claim that holds the household now or None)."""
+    user = request.getfixturevalue(who)
+    obj = (request.getfixturevalue(office_), claim if with_claim else None)
+    assert may(user, action, obj) is allowed
+
+
+def test_may_on_a_missing_office_is_refused(manager):
+    assert not may(manager, "attribution.view_timeline", (None, None))
+    assert not may(manager, "attribution.rule_dispute", None)
