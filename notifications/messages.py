@@ -44,6 +44,11 @@ def render(notification: Notification) -> str:
             return _("The manager assigned %(customer)s to you: the customer is yours.") % {
                 "customer": p.get("customer", "")
             }
+        case "received_on_behalf":
+            return _("%(receiver)s received your customer %(customer)s for you.") % {
+                "receiver": p.get("receiver", ""),
+                "customer": p.get("customer", ""),
+            }
     return notification.kind
 
 

@@ -127,6 +127,16 @@ class Visit(models.Model):
         related_name="visits_received",
         verbose_name=_("assigned to"),
     )
+    # a colleague, the manager or the secretary received them for the absent owner;
+    # the visit, its claim and the credit stay with `assigned_to`
+    received_on_behalf_by = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("received on behalf by"),
+    )
     rule = models.CharField(_("rule"), max_length=12, choices=Rule.choices)
     unassigned_reason = models.CharField(
         _("why unassigned"), max_length=20, choices=UnassignedReason.choices, blank=True

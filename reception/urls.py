@@ -14,6 +14,7 @@ urlpatterns = [
     path("visits/mine/", views.my_visits, name="my_visits"),
     path("visits/<int:pk>/assign/", views.visit_assign, name="visit_assign"),
     path("visits/<int:pk>/research/", views.visit_research, name="visit_research"),
+    path("visits/<int:pk>/on-behalf/", views.visit_on_behalf, name="visit_on_behalf"),
     path("calls/", views.call_register, name="call_register"),
     path("referrals/", views.referral_register, name="referral_register"),
     path("counters/", views.counters, name="counters"),

@@ -111,6 +111,10 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "reception.view_unassigned": lambda u, o: (
         o is not None and (manages(u, o) or _has_role_in(u, o, Role.SECRETARY))
     ),
+    # the desk or the manager records who received a customer for the absent owner
+    "reception.receive_on_behalf": lambda u, o: (
+        o is not None and (manages(u, o) or _has_role_in(u, o, Role.SECRETARY))
+    ),
     "reception.assign_visit": lambda u, o: o is not None and manages(u, o),  # obj: office
     # every visit of the office (others see only the visits they received)
     "reception.view_visits": lambda u, o: (

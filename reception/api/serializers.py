@@ -131,6 +131,10 @@ class VisitReassignSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=1000)
 
 
+class OnBehalfSerializer(serializers.Serializer):
+    receiver = _ActiveUserField(help_text=_("Who received the customer for the owner (R-5.4)."))
+
+
 class ResearchStepSerializer(serializers.Serializer):
     step = serializers.ChoiceField(choices=ResearchStep.choices)
 
@@ -188,6 +192,7 @@ class VisitSerializer(serializers.ModelSerializer):
             "referrer",
             "assigned_to",
             "assigned_to_name",
+            "received_on_behalf_by",
             "rule",
             "explanation",
             "skipped",

@@ -34,6 +34,7 @@ from .serializers import (
     DutyStatusSerializer,
     DutyStatusSetSerializer,
     OfficeFilterSerializer,
+    OnBehalfSerializer,
     ReferralCreateSerializer,
     ReferralSerializer,
     ResearchStatusSerializer,
@@ -289,6 +290,23 @@ class VisitViewSet(
         serializer = VisitReassignSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         visit = services.visit_reassign(
+            visit=visit, actor=request.user, now=timezone.now(), **serializer.validated_data
+        )
+        return Response(self._render_one(visit))
+
+    @extend_schema(
+        request=OnBehalfSerializer,
+        responses={200: VisitSerializer, 409: OpenApiResponse(description="`unassigned`")},
+    )
+    @action(detail=True, methods=["post"], url_path="on-behalf")
+    def on_behalf(self, request, pk=None):
+        """R-5.4: record who received the customer for the absent owner; credit stays."""
+        visit = self._office_visit(pk)
+        if not may(request.user, "reception.receive_on_behalf", visit.office):
+            raise PermissionDenied(_("Only the front desk or a manager records this."))
+        serializer = OnBehalfSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        visit = services.visit_receive_on_behalf(
             visit=visit, actor=request.user, now=timezone.now(), **serializer.validated_data
         )
         return Response(self._render_one(visit))

@@ -113,3 +113,38 @@ def visit_research_step(*, visit: Visit, step: str, actor: User, now) -> Visit:
             now=now,
         )
     return visit
+
+
+@transaction.atomic
+def visit_receive_on_behalf(*, visit: Visit, receiver: User, actor: User, now) -> Visit:
+    """R-5.4: when the owner is absent, a colleague, the manager or the secretary receives the
+    customer on the owner's behalf. Credit stays with the owner: the visit stays assigned to
+    them, the claim is theirs, and they are told who stood in."""
+    visit = (
+        Visit.objects.select_for_update(of=("self",)).select_related("assigned_to").get(pk=visit.pk)
+    )
+    if visit.assigned_to is None:
+        raise DomainError(_("The visit waits for the manager: assign it first."), code="unassigned")
+    if receiver.pk == visit.assigned_to_id:
+        raise ValidationError({"receiver": [_("The owner is the one to stand in for.")]})
+    member = receiver.is_active and receiver.offices.filter(pk=visit.office_id).exists()
+    if not (member and receiver.has_role(Role.SALESPERSON, Role.MANAGER, Role.SECRETARY)):
+        raise ValidationError({"receiver": [_("Not a colleague of this office.")]})
+    before = visit.received_on_behalf_by_id
+    visit.received_on_behalf_by = receiver
+    visit.save(update_fields=["received_on_behalf_by"])
+    VisitEvent.objects.create(
+        visit=visit,
+        kind="on_behalf",
+        at=now,
+        actor=actor,
+        detail={"receiver": receiver.pk, "owner": visit.assigned_to_id, "before": before},
+    )
+    notify(
+        recipient=visit.assigned_to,
+        kind="received_on_behalf",
+        params={"customer": str(visit.customer), "receiver": str(receiver)},
+        url=f"/w/my/?office={visit.office_id}",
+        now=now,
+    )
+    return visit

@@ -5,7 +5,7 @@ of the user's offices, another office's id is a 404; without it the first office
 use for the action is taken. The same view returns a full page, or a fragment for htmx.
 """
 
-from .board import board, duty_status, unassigned, visit_assign, visit_research
+from .board import board, duty_status, unassigned, visit_assign, visit_on_behalf, visit_research
 from .desk import (
     call_register,
     counters,
@@ -36,6 +36,7 @@ __all__ = [
     "roster",
     "unassigned",
     "visit_assign",
+    "visit_on_behalf",
     "visit_research",
     "visit_register",
 ]

@@ -5,9 +5,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import DomainError
+from staff.models import User
 from staff.permissions import may
 
 from .. import selectors, services
@@ -25,6 +27,7 @@ from .common import (
     _changed,
     _render_part,
     _require_place,
+    _result,
     _unassigned,
     _with_actions,
 )
@@ -154,5 +157,39 @@ def visit_research(request: HttpRequest, pk: int) -> HttpResponse:
         "reception/partials/visit_row.html",
         {"office": visit.office, **context},
         status=409 if error else 200,
+    )
+    return response if error else _changed(response)
+
+
+@login_required
+@require_POST
+def visit_on_behalf(request: HttpRequest, pk: int) -> HttpResponse:
+    """R-5.4: the owner is absent; record the colleague who receives for them (credit stays)."""
+    visit = _visit_or_404(request, pk)
+    office = visit.office
+    if not may(request.user, "reception.receive_on_behalf", office):
+        raise PermissionDenied
+    receiver = User.objects.filter(pk=request.POST.get("receiver") or 0, is_active=True).first()
+    error = None
+    if receiver is None:
+        error = _("Choose who receives the customer.")
+    else:
+        try:
+            visit = services.visit_receive_on_behalf(
+                visit=visit, receiver=receiver, actor=request.user, now=timezone.now()
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        except DomainError as exc:
+            error = str(exc.detail)
+    if not request.htmx:
+        return _back(request, "/w/desk/")
+    context = {"result": {**_result(visit), "on_behalf_error": error}}
+    response = _render_part(
+        request,
+        "reception/partials/result.html",
+        Place(office, [office]),
+        context,
+        status=INVALID if error else 200,
     )
     return response if error else _changed(response)

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from staff.models import Office
+from staff.models import Office, User
 from staff.permissions import may
 from staff.selectors import offices_visible_to
 
@@ -114,7 +114,18 @@ def _result(visit) -> dict:
             for row in visit.skipped or []
         ],
         "unassigned_reason": _label(UnassignedReason, visit.unassigned_reason),
+        # the owner's colleagues who may receive for them when they are absent
+        "colleagues": _colleagues(visit) if visit.rule == "owner" else [],
     }
+
+
+def _colleagues(visit) -> list:
+    return list(
+        User.objects.filter(is_active=True, offices=visit.office_id, groups__name="salesperson")
+        .exclude(pk=visit.assigned_to_id)
+        .distinct()
+        .order_by("username")
+    )
 
 
 def _label(choices, value: str) -> str:

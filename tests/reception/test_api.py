@@ -95,6 +95,7 @@ class TestAssignmentR21:
             "referrer": None,
             "assigned_to": salesperson.pk,
             "assigned_to_name": str(salesperson),
+            "received_on_behalf_by": None,
             "rule": "rotation",
             "explanation": body["explanation"],
             "skipped": [],
