@@ -17,6 +17,7 @@ class ClaimEventKind(models.TextChoices):
     CONTACT_VOIDED = "contact_voided", _("Contact voided")
     MERGED = "merged", _("Merged into another household")
     RULED = "ruled", _("Ruling")
+    DEAL = "deal", _("Deal: subscription deposit paid")
 
 
 class FollowUpKind(models.TextChoices):

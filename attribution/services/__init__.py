@@ -4,6 +4,7 @@
 from .claims import (
     ClaimedError,
     claim_active,
+    claim_mark_deal,
     claim_owned,
     claim_reassign_released,
     claim_record_contact,
@@ -24,6 +25,7 @@ __all__ = [
     "NotManager",
     "NotYourCustomer",
     "claim_active",
+    "claim_mark_deal",
     "claim_owned",
     "claim_reassign_released",
     "claim_record_contact",

@@ -269,3 +269,14 @@ def _register_own(*, office, salesperson, phone, name, source_channel, now):
         detail={"rule": "own_registration"},
     )
     return customer, claim, False
+
+
+def claim_mark_deal(*, claim: Claim, now: datetime.datetime, actor, detail: dict) -> Claim:
+    """R-3.7: a subscription deposit makes the claim a deal; it no longer expires.
+    The caller holds the household's and the claim's locks."""
+    claim.status = ClaimStatus.DEAL
+    claim.save(update_fields=["status"])
+    ClaimEvent.objects.create(
+        claim=claim, kind=ClaimEventKind.DEAL, at=now, actor=actor, owner=claim.owner, detail=detail
+    )
+    return claim

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "leads",
     "attribution",
     "reception",
+    "deals",
     "reports",
     "finance",
 ]

@@ -1,0 +1,31 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitStatus(models.TextChoices):
+    """R-6.1."""
+
+    AVAILABLE = "available", _("Available")
+    HELD = "held", _("Held")
+    SUBSCRIBED = "subscribed", _("Subscribed")
+    CONTRACTED = "contracted", _("Contracted")
+
+
+class HoldStatus(models.TextChoices):
+    """R-6.2: a hold ends by lapsing, early release, or conversion to a subscription."""
+
+    ACTIVE = "active", _("Active")
+    LAPSED = "lapsed", _("Lapsed")
+    RELEASED = "released", _("Released early")
+    CONVERTED = "converted", _("Converted to a subscription")
+
+
+class SubscriptionStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    WITHDRAWN = "withdrawn", _("Withdrawn")  # 退定, R-5.5
+
+
+class RefundReason(models.TextChoices):
+    HOLD_LAPSED = "hold_lapsed", _("Hold lapsed")
+    HOLD_RELEASED = "hold_released", _("Hold released early")
+    WITHDRAWAL = "withdrawal", _("Subscription withdrawn")
