@@ -55,10 +55,13 @@ def _lapse(hold: Hold, now: datetime.datetime, status=HoldStatus.LAPSED) -> None
 
 
 def _active_hold(unit: Unit, now: datetime.datetime) -> Hold | None:
-    """The unit's hold, evaluated on read: one past its expiry is lapsed now."""
+    """The unit's hold, evaluated on read: one past its expiry is lapsed now and the unit
+    freed (the caller holds the unit's lock)."""
     hold = Hold.objects.filter(unit=unit, status=HoldStatus.ACTIVE).first()
     if hold is not None and hold.expires_at <= now:
         _lapse(hold, now)
+        unit.status = UnitStatus.AVAILABLE
+        unit.save(update_fields=["status"])
         return None
     return hold
 
@@ -102,6 +105,14 @@ def hold_release(*, hold: Hold, actor, now: datetime.datetime) -> Hold:
     return hold
 
 
+# Lock the units of the expired holds first, in primary-key order, as the services do (unit
+# before hold): otherwise the job and a hold_create/subscription_create could deadlock.
+_LOCK_SQL = """
+SELECT u.id FROM deals_unit u JOIN deals_hold h ON h.unit_id = u.id
+ WHERE h.status = 'active' AND h.expires_at <= %(now)s
+ ORDER BY u.id FOR UPDATE OF u
+"""
+
 # One statement: lapse every hold past its expiry, owe each fee back, free each unit.
 _EXPIRE_SQL = """
 WITH lapsed AS (
@@ -122,6 +133,7 @@ SELECT count(*) FROM lapsed
 def holds_expire(*, now: datetime.datetime) -> int:
     """R-6.2: at the end of the hold the unit is available again and the fee refunded."""
     with transaction.atomic(), job_context(EXPIRE_HOLDS), connection.cursor() as cursor:
+        cursor.execute(_LOCK_SQL, {"now": now})
         cursor.execute(_EXPIRE_SQL, {"now": now})
         return cursor.fetchone()[0]
 
@@ -194,8 +206,9 @@ def subscription_create(
 def subscription_withdraw(
     *, subscription: Subscription, actor, now: datetime.datetime
 ) -> Subscription:
-    """R-5.5: the customer withdraws (退定): the unit is available again, the deposit (with the
-    credited holding fee) is owed back, and the credited salesperson keeps the commission right."""
+    """R-5.5: the customer withdraws (退定): the unit is available again, the deposit (which
+    includes any credited holding fee) is owed back, and the credited salesperson keeps the
+    commission right."""
     if not actor.has_role(Role.MANAGER, Role.DIRECTOR):
         raise DomainError(_("Only a manager records a withdrawal."), code="forbidden")
     unit = _lock_unit(subscription.unit)
@@ -210,7 +223,7 @@ def subscription_withdraw(
         office_id=subscription.office_id,
         customer_id=subscription.customer_id,
         reason=RefundReason.WITHDRAWAL,
-        amount=subscription.deposit + subscription.fee_credited,
+        amount=subscription.deposit,  # the credited holding fee is part of the deposit
         subscription=subscription,
         created_at=now,
     )

@@ -7,7 +7,7 @@ from pghistory.models import Event
 
 from staff.factories import UserFactory
 
-PROJECT_APPS = {"common", "staff", "leads", "attribution", "reception", "notifications"}
+PROJECT_APPS = {"common", "staff", "leads", "attribution", "reception", "notifications", "deals"}
 
 
 def project_models():
