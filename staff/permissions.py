@@ -142,6 +142,21 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     # a salesperson reads the disputes they are part of, a manager the office's
     "attribution.view_disputes": lambda u, o: _has_role_in(u, o, *_OWNERSHIP_READERS),
     "attribution.rule_dispute": lambda u, o: o is not None and manages(u, o),
+    # units, holds and deposits: obj is the office
+    "deals.view_units": lambda u, o: o is not None and is_member(u, o),
+    "deals.manage_units": lambda u, o: o is not None and manages(u, o),
+    "deals.hold": lambda u, o: _has_role_in(u, o, Role.SALESPERSON, Role.SECRETARY),
+    "deals.release_hold": lambda u, o: (
+        o is not None and (manages(u, o) or _has_role_in(u, o, Role.SALESPERSON))
+    ),
+    "deals.subscribe": lambda u, o: _has_role_in(u, o, Role.SALESPERSON, Role.FINANCE),
+    "deals.withdraw": lambda u, o: o is not None and manages(u, o),
+    "deals.view_refunds": lambda u, o: (
+        o is not None and (manages(u, o) or _has_role_in(u, o, Role.FINANCE))
+    ),
+    "deals.pay_refund": lambda u, o: (
+        o is not None and (manages(u, o) or _has_role_in(u, o, Role.FINANCE))
+    ),
     # one work page per role (workspace)
     **{f"workspace.{r}": (lambda role: lambda u, o: u.has_role(role))(r) for r in Role.values},
 }
