@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("leads.api.urls")),
     path("", include("reception.api.urls")),
     path("", include("attribution.api.urls")),
+    path("", include("deals.api.urls")),
     path("", include("notifications.api.urls")),
 ]
 
@@ -20,6 +21,7 @@ urlpatterns = [
     path("reception/", include("reception.urls")),
     path("attribution/", include("attribution.urls")),
     path("notifications/", include("notifications.urls")),
+    path("deals/", include("deals.urls")),
     path("health/", health, name="health"),
     path(
         "accounts/login/",

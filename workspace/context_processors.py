@@ -18,6 +18,8 @@ def navigation(request):
     if user.has_role(Role.MANAGER, Role.DIRECTOR):
         items.append((_("Claims"), reverse("attribution:claims")))
         items.append((_("Disputes"), reverse("attribution:disputes")))
+    if user.has_role(Role.SALESPERSON, Role.SECRETARY, Role.MANAGER, Role.DIRECTOR, Role.FINANCE):
+        items.append((_("Units"), reverse("deals:board")))
     items.append((_("Offices"), reverse("workspace:offices")))
     if may(user, "staff.list"):
         items.append((_("Staff"), reverse("workspace:staff")))

@@ -143,3 +143,37 @@ def test_a_salespersons_week_shows_every_ownership_state(tmp_path):
     dispute = Dispute.objects.get()
     assert dispute.claimant == collision.salesperson
     assert dispute.customer == collision.customer
+
+
+def test_units_a_hold_and_a_subscription_once(tmp_path):
+    """R-6 in the demo: 48 units of 阳光花园一期, a hold for sales1's 周女士 and a subscription by
+    the returning 李秀英 credited to sales2 (R-5.2); a second run adds none of them again."""
+    from decimal import Decimal
+
+    from deals.models import Hold, Project, Subscription, Unit
+
+    out, _ = demo_data(tmp_path, AFTERNOON)
+    again, _ = demo_data(tmp_path, AFTERNOON)
+
+    project = Project.objects.get(name="阳光花园一期", office__code="demo")
+    units = Unit.objects.filter(project=project)
+    assert units.count() == 48
+    assert sorted(set(units.values_list("building", flat=True))) == ["1", "2"]
+    assert set(units.values_list("floor", flat=True)) == set(range(1, 7))
+    assert all(Decimal("89") <= u.area <= Decimal("143") for u in units)
+    assert all(Decimal("1200000") <= u.list_price <= Decimal("2400000") for u in units)
+    assert all(isinstance(u.list_price, Decimal) for u in units)
+
+    hold = Hold.objects.get()
+    assert (hold.customer.name, hold.status, hold.unit.status) == ("周女士", "active", "held")
+    assert hold.created_by.username == "sales1"
+    subscription = Subscription.objects.get()
+    assert subscription.customer.name == "李秀英"
+    assert subscription.credited_salesperson.username == "sales2"
+    assert subscription.unit.status == "subscribed"
+    for moment in (hold.created_at, subscription.created_at):
+        at = local(moment)
+        assert at.date() == DAY and datetime.time(9, 0) <= at.time() <= datetime.time(11, 30)
+    assert hold.expires_at > AFTERNOON  # still held when the demo is shown
+    assert "created (48 units)" in out and "kept (48 units)" in again
+    assert "no deal added" in again

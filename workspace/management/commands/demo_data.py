@@ -8,6 +8,7 @@ import random
 import secrets
 from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
@@ -20,6 +21,8 @@ from attribution.services import (
     dispute_open,
     followup_log,
 )
+from deals import services as deal_services
+from deals.models import Hold, Project, Unit
 from leads.models import Customer, SourceChannel
 from reception import services as desk
 from reception.choices import CallKind, DutyStatus
@@ -44,6 +47,19 @@ DEMO_USERS = [
     ("warehouse", "郑库管", Role.WAREHOUSE),
 ]
 ROTATION = ["sales1", "sales2", "sales3", "sales4"]  # today's roster, in order
+
+DEMO_PROJECT = "阳光花园一期"
+# R-6.1: 2 buildings × 6 floors × 4 units; per column on a floor: layout, area (m²), base price
+DEMO_COLUMNS = [
+    ("2室2厅1卫", Decimal("89.00"), Decimal("1200000.00")),
+    ("3室2厅1卫", Decimal("108.00"), Decimal("1460000.00")),
+    ("3室2厅2卫", Decimal("126.00"), Decimal("1720000.00")),
+    ("4室2厅2卫", Decimal("143.00"), Decimal("2000000.00")),
+]
+DEMO_FLOORS = 6
+FLOOR_PREMIUM = Decimal("80000.00")  # each floor up adds this to the list price (max 2.4M)
+HOLD_UNIT = ("1", "601")  # held for 周女士 (sales1's customer, R-6.2)
+SUBSCRIBED_UNIT = ("2", "502")  # subscribed by the returning customer 李秀英 (R-6.3)
 
 MORNING_START = datetime.time(9, 0)
 MORNING = datetime.timedelta(hours=2, minutes=30)  # 09:00–11:30
@@ -128,6 +144,8 @@ class Command(BaseCommand):
         day, start, end = morning_window(office, now)
         roster_note = self.roster(office, day, users)
         morning_note = self.morning(office, users, day, start, end)
+        units_note = self.units(office)
+        deals_note = self.deals(office, users, start, end)
 
         self.stdout.write(self.style.SUCCESS(f"Demo office: {office.name} ({office.code})"))
         self.stdout.write("Demo users (passwords are new each run):")
@@ -138,6 +156,7 @@ class Command(BaseCommand):
             credentials_file.write_text(json.dumps(credentials, indent=2))
             credentials_file.chmod(0o600)
         self.stdout.write(f"Demo {day}: {roster_note}; {morning_note}")
+        self.stdout.write(f"Demo units: {units_note}; {deals_note}")
 
     def staff(self, office):
         users, credentials = {}, {}
@@ -307,3 +326,53 @@ class Command(BaseCommand):
                 reason="客户说上个月在展会上是我先接待并留了电话。",
                 now=start - datetime.timedelta(hours=19),
             )
+
+    def units(self, office) -> str:
+        """The project's units (R-6.1), created once."""
+        project, created = Project.objects.get_or_create(office=office, name=DEMO_PROJECT)
+        if not created and project.units.exists():
+            return f"{DEMO_PROJECT} kept ({project.units.count()} units)"
+        Unit.objects.bulk_create(
+            Unit(
+                office=office,
+                project=project,
+                building=str(building),
+                number=f"{floor}{column:02d}",
+                floor=floor,
+                layout=layout,
+                area=area,
+                orientation="南北" if column in (2, 3) else "南",
+                list_price=base + FLOOR_PREMIUM * (floor - 1),
+            )
+            for building in (1, 2)
+            for floor in range(1, DEMO_FLOORS + 1)
+            for column, (layout, area, base) in enumerate(DEMO_COLUMNS, start=1)
+        )
+        return f"{DEMO_PROJECT} created ({project.units.count()} units)"
+
+    def deals(self, office, users, start, end) -> str:
+        """Once per office: a hold for sales1's 周女士 (R-6.2) and a subscription by the
+        returning 李秀英, credited to sales2 (R-6.3, R-5.2), in the morning window."""
+        if Hold.objects.filter(office=office).exists():
+            return "the office already has holds, no deal added"
+        zhou = Customer.objects.filter(office=office, name="周女士").order_by("-pk").first()
+        li = Customer.objects.filter(office=office, name=RETURNING).order_by("-pk").first()
+        if zhou is None or li is None:
+            return "no demo customers to hold or subscribe for"
+        project = Project.objects.get(office=office, name=DEMO_PROJECT)
+        held = project.units.get(building=HOLD_UNIT[0], number=HOLD_UNIT[1])
+        subscribed = project.units.get(building=SUBSCRIBED_UNIT[0], number=SUBSCRIBED_UNIT[1])
+        deal_services.hold_create(
+            unit=held,
+            customer=zhou,
+            actor=users["sales1"],
+            now=end - datetime.timedelta(minutes=20),
+        )
+        subscription = deal_services.subscription_create(
+            unit=subscribed,
+            customer=li,
+            deposit=Decimal("20000.00"),
+            actor=users["sales2"],
+            now=end - datetime.timedelta(minutes=10),
+        )
+        return f"1 hold ({held}), 1 subscription ({subscription.number})"
