@@ -4,7 +4,7 @@ of two customers wanting the same unit exactly one wins (R-5.7)."""
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,9 +20,44 @@ from staff.choices import Role
 
 from . import rules
 from .choices import HoldStatus, RefundReason, SubscriptionStatus, UnitStatus
-from .models import Hold, Refund, Subscription, Unit
+from .models import Hold, Project, Refund, Subscription, Unit
 
 EXPIRE_HOLDS = "holds.expire"
+
+
+@transaction.atomic
+def unit_create(
+    *,
+    office,
+    project: str,
+    building: str,
+    number: str,
+    floor: int,
+    area,
+    list_price,
+    layout: str = "",
+    orientation: str = "",
+) -> Unit:
+    """A unit of a project of the office (R-6.1); the project is created on first use."""
+    duplicate = ValidationError({"number": [_("This unit number already exists in the building.")]})
+    project_obj, _created = Project.objects.get_or_create(office=office, name=project)
+    if project_obj.units.filter(building=building, number=number).exists():
+        raise duplicate
+    try:
+        with transaction.atomic():
+            return Unit.objects.create(
+                office=office,
+                project=project_obj,
+                building=building,
+                number=number,
+                floor=floor,
+                area=area,
+                list_price=list_price,
+                layout=layout,
+                orientation=orientation,
+            )
+    except IntegrityError as exc:  # a concurrent twin won the unique constraint
+        raise duplicate from exc
 
 
 class UnitUnavailable(DomainError):
@@ -72,7 +107,8 @@ def hold_create(*, unit: Unit, customer: Customer, actor, now: datetime.datetime
     unit = _lock_unit(unit)
     _same_office(unit, customer)
     amount = rules.money(fee if fee is not None else unit.office.holding_fee, "fee")
-    if claim_held(household=customer.household, now=now) is None:
+    household = leads.household_lock(household_id=customer.household_id)
+    if claim_held(household=household, now=now) is None:
         raise ValidationError(
             {"customer": [_("The customer has no salesperson: register them first.")]}
         )

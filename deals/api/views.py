@@ -6,20 +6,18 @@ the requester cannot see is unknown (400). The role check before the body is rea
 (`may_in_any_office`) gives a wrong role 403 whatever it sent.
 """
 
-from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from staff.permissions import may, may_in_any_office
 
 from .. import services
-from ..models import Project, Unit
+from ..models import Unit
 from ..selectors import (
     holds_visible_to,
     refunds_visible_to,
@@ -52,30 +50,6 @@ def _require(request, action_name: str, office) -> None:
 
 
 # ---------------------------------------------------------------- units (R-6.1)
-
-
-def _unit_create(*, data: dict) -> Unit:
-    """A unit of a project of the office (the project is created on first use)."""
-    try:
-        with transaction.atomic():
-            project, _created = Project.objects.get_or_create(
-                office=data["office"], name=data["project"]
-            )
-            if project.units.filter(building=data["building"], number=data["number"]).exists():
-                raise ValidationError(
-                    {"number": [_("This unit number already exists in the building.")]}
-                )
-            fields = ["building", "number", "floor", "layout", "area", "orientation"]
-            return Unit.objects.create(
-                office=data["office"],
-                project=project,
-                list_price=data["list_price"],
-                **{f: data[f] for f in fields},
-            )
-    except IntegrityError as exc:  # a concurrent twin won the unique constraint
-        raise ValidationError(
-            {"number": [_("This unit number already exists in the building.")]}
-        ) from exc
 
 
 class UnitViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -116,7 +90,7 @@ class UnitViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         serializer = UnitCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         _require(request, "deals.manage_units", serializer.validated_data["office"])
-        unit = _unit_create(data=serializer.validated_data)
+        unit = services.unit_create(**serializer.validated_data)
         return Response(UnitSerializer(unit).data, status=status.HTTP_201_CREATED)
 
 
