@@ -1,11 +1,12 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class UnitStatus(models.TextChoices):
     """R-6.1."""
 
-    AVAILABLE = "available", _("Available")
+    AVAILABLE = "available", pgettext_lazy("unit status", "Available")
     HELD = "held", _("Held")
     SUBSCRIBED = "subscribed", _("Subscribed")
     CONTRACTED = "contracted", _("Contracted")
