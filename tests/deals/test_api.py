@@ -321,7 +321,7 @@ def test_float_deposit_message_asks_for_a_string(api, salesperson, unit, alice):
     response = post(
         api, salesperson, SUBS, {"unit": unit.pk, "customer": alice.pk, "deposit": 5000.5}
     )
-    assert "decimal string" in str(response.data["deposit"][0])
+    assert "十进制字符串" in str(response.data["deposit"][0])  # zh-Hans by default
 
 
 def test_customer_without_a_claim_400(api, salesperson, office, unit):

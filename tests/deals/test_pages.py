@@ -91,7 +91,7 @@ def test_board_shows_the_grid_with_statuses_and_hours_left(
     assert f'id="unit-{unit(project, "201").pk}" class="unit-cell s-held"' in html
     assert f'id="unit-{unit(project, "102").pk}" class="unit-cell s-subscribed"' in html
     assert f'id="unit-{unit(project, "101").pk}" class="unit-cell s-available"' in html
-    assert "72 hours left" in html
+    assert "剩余 72 小时" in html
     assert "150.00" in html  # 1,500,000 in 万
 
 
@@ -146,7 +146,7 @@ def test_hold_from_the_panel(client, office, project, salesperson, zhou):
     assert target.status == "held"
     hold = Hold.objects.get(unit=target)
     assert (hold.customer, hold.fee, hold.created_by) == (zhou, Decimal("500.00"), salesperson)
-    assert "周女士" in response.content.decode() and "72 hours left" in response.content.decode()
+    assert "周女士" in response.content.decode() and "剩余 72 小时" in response.content.decode()
 
 
 def test_hold_without_customer_is_422(client, project, salesperson):
@@ -154,7 +154,7 @@ def test_hold_without_customer_is_422(client, project, salesperson):
     target = unit(project)
     response = client.post(f"/deals/units/{target.pk}/hold/", {"hold-fee": "500.00"}, **HTMX)
     assert response.status_code == 422
-    assert "Search and pick the customer." in response.content.decode()
+    assert "搜索并选择客户。" in response.content.decode()
     target.refresh_from_db()
     assert target.status == "available"
 
@@ -173,7 +173,7 @@ def test_another_customer_subscribing_during_the_hold_is_refused(
     )
     assert response.status_code == 409
     html = response.content.decode()
-    assert "held for another customer" in html
+    assert "已为其他客户封号" in html
     assert "s-held" in html and response["HX-Trigger"] == "deals-changed"  # refreshed state
     target.refresh_from_db()
     assert target.status == "held"
@@ -240,7 +240,7 @@ def test_withdraw_needs_confirmation(client, subscription, manager):
     url = f"/deals/units/{subscription.unit_id}/withdraw/"
     response = client.post(url, {}, **HTMX)
     assert response.status_code == 422
-    assert "Tick the confirmation to withdraw." in response.content.decode()
+    assert "请勾选确认后再退定。" in response.content.decode()
     subscription.refresh_from_db()
     assert subscription.status == "active"
 
