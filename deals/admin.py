@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from staff.permissions import office_ids_of
 
-from .models import Hold, Project, Refund, Subscription, Unit
+from .models import Contract, Hold, Instalment, Payment, Project, Refund, Subscription, Unit
 
 
 class OfficeScoped(admin.ModelAdmin):
@@ -53,3 +53,34 @@ class SubscriptionAdmin(DealRecordAdmin):
 class RefundAdmin(DealRecordAdmin):
     list_display = ["created_at", "customer", "reason", "amount", "paid_at"]
     list_filter = ["reason"]
+
+
+class InstalmentInline(admin.TabularInline):
+    model = Instalment
+    extra = 0
+    can_delete = False
+    readonly_fields = ["kind", "due_date", "amount"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Contract)
+class ContractAdmin(DealRecordAdmin):
+    list_display = ["number", "subscription", "total_price", "signed_at", "status"]
+    inlines = [InstalmentInline]
+
+
+@admin.register(Instalment)
+class InstalmentAdmin(DealRecordAdmin):
+    list_display = ["contract", "kind", "due_date", "amount"]
+
+    def get_queryset(self, request):
+        return admin.ModelAdmin.get_queryset(self, request).filter(
+            contract__office__in=office_ids_of(request.user)
+        )
+
+
+@admin.register(Payment)
+class PaymentAdmin(DealRecordAdmin):
+    list_display = ["contract", "instalment", "amount", "paid_at", "recorded_by"]

@@ -30,3 +30,18 @@ class RefundReason(models.TextChoices):
     HOLD_LAPSED = "hold_lapsed", _("Hold lapsed")
     HOLD_RELEASED = "hold_released", _("Hold released early")
     WITHDRAWAL = "withdrawal", _("Subscription withdrawn")
+
+
+class ContractStatus(models.TextChoices):
+    """R-6.4."""
+
+    ACTIVE = "active", _("Active")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class InstalmentKind(models.TextChoices):
+    """R-6.4: the lines of a contract's payment schedule."""
+
+    DOWN_PAYMENT = "down_payment", _("Down payment")  # 首付
+    INSTALMENT = "instalment", _("Instalment")  # 分期
+    LOAN = "loan", _("Mortgage loan")  # 贷款

@@ -15,7 +15,14 @@ from attribution.models import Claim
 from leads.models import Customer
 from staff.models import Office
 
-from .choices import HoldStatus, RefundReason, SubscriptionStatus, UnitStatus
+from .choices import (
+    ContractStatus,
+    HoldStatus,
+    InstalmentKind,
+    RefundReason,
+    SubscriptionStatus,
+    UnitStatus,
+)
 
 USER = settings.AUTH_USER_MODEL
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -219,3 +226,95 @@ class Refund(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} {self.amount}"
+
+
+@pghistory.track()
+class Contract(models.Model):
+    """R-6.4: the purchase contract that follows a subscription, with its payment schedule.
+    The subscription's deposit counts toward the price: the schedule covers the rest."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, verbose_name=_("office"))
+    subscription = models.OneToOneField(
+        Subscription,
+        on_delete=models.PROTECT,
+        related_name="contract",
+        verbose_name=_("subscription"),
+    )
+    number = models.CharField(_("contract number"), max_length=40)
+    total_price = models.DecimalField(_("total price"), **MONEY)
+    signed_at = models.DateTimeField(_("signed at"))
+    signed_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("signed by")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ContractStatus.choices, default=ContractStatus.ACTIVE
+    )
+
+    class Meta:
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        ordering = ["-signed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "number"], name="contract_number_per_office"),
+            models.CheckConstraint(condition=Q(total_price__gt=0), name="contract_price_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Instalment(models.Model):
+    """One line of a contract's payment schedule (R-6.4); fixed once the contract is signed."""
+
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="instalments", verbose_name=_("contract")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=InstalmentKind.choices)
+    due_date = models.DateField(_("due date"), db_index=True)
+    amount = models.DecimalField(_("amount"), **MONEY)
+
+    class Meta:
+        verbose_name = _("instalment")
+        verbose_name_plural = _("instalments")
+        ordering = ["due_date", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="instalment_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract} {self.due_date} {self.amount}"
+
+
+@pghistory.track()
+class Payment(models.Model):
+    """Money received against a contract (R-6.4), recorded by finance; optionally against
+    one instalment of its schedule."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, verbose_name=_("office"))
+    contract = models.ForeignKey(
+        Contract, on_delete=models.PROTECT, related_name="payments", verbose_name=_("contract")
+    )
+    instalment = models.ForeignKey(
+        Instalment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payments",
+        verbose_name=_("instalment"),
+    )
+    amount = models.DecimalField(_("amount"), **MONEY)
+    paid_at = models.DateTimeField(_("paid at"))
+    recorded_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-paid_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract} {self.amount}"

@@ -19,8 +19,8 @@ from leads.models import Customer
 from staff.choices import Role
 
 from . import rules
-from .choices import HoldStatus, RefundReason, SubscriptionStatus, UnitStatus
-from .models import Hold, Project, Refund, Subscription, Unit
+from .choices import ContractStatus, HoldStatus, RefundReason, SubscriptionStatus, UnitStatus
+from .models import Contract, Hold, Project, Refund, Subscription, Unit
 
 EXPIRE_HOLDS = "holds.expire"
 
@@ -252,6 +252,11 @@ def subscription_withdraw(
     if subscription.status != SubscriptionStatus.ACTIVE:
         raise DomainError(
             _("This subscription has already been withdrawn."), code="already_withdrawn"
+        )
+    if Contract.objects.filter(subscription=subscription, status=ContractStatus.ACTIVE).exists():
+        raise DomainError(
+            _("A contract has been signed: cancel the contract, not the subscription."),
+            code="contracted",
         )
     subscription.status, subscription.withdrawn_at = SubscriptionStatus.WITHDRAWN, now
     subscription.save(update_fields=["status", "withdrawn_at"])

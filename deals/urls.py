@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from . import views
+from . import import_views, views
+from .pdf import agreement_download
 
 app_name = "deals"
 
@@ -16,4 +17,7 @@ urlpatterns = [
     path("units/<int:pk>/release/", views.hold_release, name="hold_release"),
     path("units/<int:pk>/withdraw/", views.subscription_withdraw, name="subscription_withdraw"),
     path("subscriptions/<int:pk>/agreement/", views.agreement, name="agreement"),
+    path("import/", import_views.units_import, name="units_import"),
+    path("export/", import_views.board_export, name="board_export"),
+    path("subscriptions/<int:pk>/agreement.pdf", agreement_download, name="agreement_pdf"),
 ]

@@ -22,6 +22,7 @@ urlpatterns = [
     path("attribution/", include("attribution.urls")),
     path("notifications/", include("notifications.urls")),
     path("deals/", include("deals.urls")),
+    path("finance/", include("finance.urls")),
     path("health/", health, name="health"),
     path(
         "accounts/login/",

@@ -157,6 +157,12 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "deals.pay_refund": lambda u, o: (
         o is not None and (manages(u, o) or _has_role_in(u, o, Role.FINANCE))
     ),
+    # contracts and payments: obj is the office
+    "deals.contract": lambda u, o: (
+        o is not None and (manages(u, o) or _has_role_in(u, o, Role.FINANCE))
+    ),
+    "deals.record_payment": lambda u, o: _has_role_in(u, o, Role.FINANCE),
+    "deals.view_chase": lambda u, o: _has_role_in(u, o, Role.SALESPERSON),
     # one work page per role (workspace)
     **{f"workspace.{r}": (lambda role: lambda u, o: u.has_role(role))(r) for r in Role.values},
 }

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from finance.views import ROLE_PAGES as FINANCE_PAGES
 from reception.views import ROLE_PAGES
 from staff.permissions import may
 from staff.selectors import offices_visible_to, staff_visible_to
@@ -32,6 +33,8 @@ def work_page(request, slug: str):
         raise PermissionDenied
     if page.role in ROLE_PAGES:  # the desk, my customers, management, the director's page
         return ROLE_PAGES[page.role](request, page)
+    if page.role in FINANCE_PAGES:  # finance's cash summary and refunds to pay
+        return FINANCE_PAGES[page.role](request, page)
     offices = list(offices_visible_to(request.user))
     now = timezone.now()
     return render(

@@ -1,5 +1,6 @@
 """Finance can account for every yuan: received − refunded = held, for every customer, after
-any sequence of holds, conversions, releases, lapses, subscriptions and withdrawals (R-6)."""
+any sequence of holds, conversions, releases, lapses, subscriptions, withdrawals and contract
+payments (R-6)."""
 
 import datetime
 from decimal import Decimal
@@ -12,8 +13,8 @@ from hypothesis import strategies as st
 
 from attribution.services import claim_start
 from common.errors import DomainError
-from deals import services
-from deals.models import Hold, Project, Subscription, Unit
+from deals import contracts, services
+from deals.models import Contract, Hold, Project, Subscription, Unit
 from deals.money import customer_money
 from leads.factories import CustomerFactory
 
@@ -22,14 +23,41 @@ START = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=SH)
 
 ACTIONS = st.lists(
     st.tuples(
-        st.sampled_from(["hold", "release", "subscribe", "withdraw", "wait"]),
+        st.sampled_from(["hold", "release", "subscribe", "withdraw", "pay", "wait"]),
         st.integers(0, 2),  # which unit
         st.integers(0, 1),  # which customer
-        st.decimals(min_value=5000, max_value=90000, places=2),  # deposit
+        st.decimals(min_value=5000, max_value=90000, places=2),  # deposit or payment
         st.integers(1, 80),  # hours that pass
     ),
     max_size=12,
 )
+
+
+def _pay(unit, amount, finance, now):
+    """R-6.4: a payment against the contract of the unit's subscription, signed on first pay
+    (the schedule: one loan of 100,000.00 beyond the deposit); at most the balance."""
+    sub = Subscription.objects.filter(unit=unit, status="active").first()
+    if sub is None:
+        return
+    contract = Contract.objects.filter(subscription=sub).first() or contracts.contract_create(
+        subscription=sub,
+        total_price=sub.deposit + Decimal("100000.00"),
+        schedule=[
+            {
+                "kind": "loan",
+                "due_date": now.date() + datetime.timedelta(days=30),
+                "amount": Decimal("100000.00"),
+            }
+        ],
+        actor=finance,
+        now=now,
+    )
+    contracts.payment_record(
+        contract=contract,
+        amount=min(amount, contracts.contract_balance(contract)),
+        actor=finance,
+        now=now,
+    )
 
 
 @pytest.mark.django_db
@@ -37,7 +65,7 @@ ACTIONS = st.lists(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(actions=ACTIONS)
-def test_received_minus_refunded_is_what_is_held(actions, office, salesperson, manager):
+def test_received_minus_refunded_is_what_is_held(actions, office, salesperson, manager, finance):
     Project.objects.filter(office=office).delete() if not Unit.objects.exists() else None
     project, _ = Project.objects.get_or_create(office=office, name="性质测试")
     units = [
@@ -75,6 +103,8 @@ def test_received_minus_refunded_is_what_is_held(actions, office, salesperson, m
                 sub = Subscription.objects.filter(unit=unit, status="active").first()
                 if sub:
                     services.subscription_withdraw(subscription=sub, actor=manager, now=now)
+            elif action == "pay":
+                _pay(unit, deposit, finance, now)
             else:
                 now += datetime.timedelta(hours=hours)
                 services.holds_expire(now=now)

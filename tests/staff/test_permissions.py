@@ -100,6 +100,20 @@ pytestmark = pytest.mark.django_db
         ("manager", "deals.pay_refund", "office", True),
         ("director", "deals.pay_refund", "other_office", True),
         ("secretary", "deals.pay_refund", "office", False),
+        # contracts and payments
+        ("manager", "deals.contract", "office", True),
+        ("finance", "deals.contract", "office", True),
+        ("director", "deals.contract", "other_office", True),
+        ("finance", "deals.contract", "other_office", False),
+        ("salesperson", "deals.contract", "office", False),
+        ("finance", "deals.record_payment", "office", True),
+        ("finance", "deals.record_payment", "other_office", False),
+        ("manager", "deals.record_payment", "office", False),
+        ("salesperson", "deals.record_payment", "office", False),
+        ("salesperson", "deals.view_chase", "office", True),
+        ("salesperson", "deals.view_chase", "other_office", False),
+        ("manager", "deals.view_chase", "office", False),
+        ("finance", "deals.view_chase", "office", False),
     ],
 )
 def test_may(request, who, action, on, allowed):

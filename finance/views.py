@@ -1,0 +1,200 @@
+"""Finance's page (R-6): the office-local day's cash summary, the refunds to pay back, and the
+day's holds and subscriptions. Parse, call a service, render.
+
+The office is picked through `may()` as on every page: `?office=<id>` names one of the user's
+offices (another office's id is a 404); without it the first office the user may use is taken.
+`?date=YYYY-MM-DD` picks the day, by default the office's today.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from common.errors import DomainError
+from deals import services
+from deals.models import Hold, Refund, Subscription
+from staff.choices import Role
+from staff.models import Office
+from staff.permissions import may, office_ids_of
+from staff.selectors import offices_visible_to
+
+VIEW = "deals.view_refunds"
+PAY = "deals.pay_refund"
+ZERO = Decimal("0.00")
+DAY_ROWS = 100  # the day's holds and subscriptions shown, newest first
+
+
+@dataclass
+class Place:
+    office: Office
+    offices: list[Office]  # the offices the user may switch between
+
+
+def _place(request: HttpRequest) -> Place | None:
+    """The office of the request; None when the user belongs to no office at all."""
+    visible = list(offices_visible_to(request.user).order_by("name"))
+    permitted = [o for o in visible if may(request.user, VIEW, o)]
+    raw = request.GET.get("office")
+    if raw:
+        office = next((o for o in visible if str(o.pk) == raw), None)
+        if office is None:
+            raise Http404
+        if office not in permitted:
+            raise PermissionDenied
+        return Place(office, permitted)
+    if permitted:
+        return Place(permitted[0], permitted)
+    if not visible:
+        return None
+    raise PermissionDenied
+
+
+def _day(request: HttpRequest, office: Office, now: datetime.datetime) -> datetime.date:
+    raw = request.GET.get("date", "")
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError:
+        return timezone.localtime(now, office.tzinfo).date()
+
+
+def _bounds(office: Office, day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """The office-local day as [start, end) instants."""
+    tz = office.tzinfo
+    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
+    end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    return start, end
+
+
+def cash_summary(office: Office, day: datetime.date) -> dict[str, Decimal | int]:
+    """The day's money, three aggregate queries: holding fees received, deposits received
+    (the deposit less the holding fee credited toward it, R-6.2), refunds owed and paid."""
+    start, end = _bounds(office, day)
+    created = Q(created_at__gte=start, created_at__lt=end)
+    paid = Q(paid_at__gte=start, paid_at__lt=end)
+    holds = Hold.objects.filter(created, office=office).aggregate(
+        fees=Coalesce(Sum("fee"), ZERO), holds=Count("pk")
+    )
+    subs = Subscription.objects.filter(created, office=office).aggregate(
+        deposits=Coalesce(Sum(F("deposit") - F("fee_credited")), ZERO),
+        subscriptions=Count("pk"),
+    )
+    refunds = (
+        Refund.objects.filter(office=office)
+        .filter(created | paid)
+        .aggregate(
+            refunds_created=Coalesce(Sum("amount", filter=created), ZERO),
+            refunds_paid=Coalesce(Sum("amount", filter=paid), ZERO),
+        )
+    )
+    return {**holds, **subs, **refunds}
+
+
+def _refunds_to_pay(office: Office) -> list[Refund]:
+    """Unpaid refunds, oldest first, with what they are for: one query."""
+    return list(
+        Refund.objects.filter(office=office, paid_at__isnull=True)
+        .select_related("customer", "hold__unit__project", "subscription__unit__project")
+        .order_by("created_at", "pk")
+    )
+
+
+def _page(request: HttpRequest, *, title=None, intro=None) -> HttpResponse:
+    place = _place(request)
+    if place is None:
+        return render(
+            request,
+            "workspace/work_page.html",
+            {"page": {"title": title or _("Finance"), "intro": intro or ""}, "offices": []},
+        )
+    office, now = place.office, timezone.now()
+    day = _day(request, office, now)
+    start, end = _bounds(office, day)
+    tz = office.tzinfo
+    refunds = _refunds_to_pay(office)
+    for refund in refunds:
+        cause = refund.hold or refund.subscription
+        refund.unit = cause.unit
+        refund.created_local = timezone.localtime(refund.created_at, tz)
+    holds = list(
+        Hold.objects.filter(office=office, created_at__gte=start, created_at__lt=end)
+        .select_related("unit__project", "customer", "created_by")
+        .order_by("-created_at", "-pk")[:DAY_ROWS]
+    )
+    subscriptions = list(
+        Subscription.objects.filter(office=office, created_at__gte=start, created_at__lt=end)
+        .select_related("unit__project", "customer", "credited_salesperson")
+        .order_by("-created_at", "-pk")[:DAY_ROWS]
+    )
+    for row in [*holds, *subscriptions]:
+        row.created_local = timezone.localtime(row.created_at, tz)
+    context = {
+        "title": title or _("Finance"),
+        "intro": intro,
+        "place": place,
+        "office": office,
+        "day": day,
+        "today": timezone.localtime(now, tz).date(),
+        "summary": cash_summary(office, day),
+        "refunds": refunds,
+        "can_pay": may(request.user, PAY, office),
+        "holds": holds,
+        "subscriptions": subscriptions,
+    }
+    return render(request, "finance/page.html", context)
+
+
+@login_required
+@require_GET
+def finance_page(request: HttpRequest) -> HttpResponse:
+    return _page(request)
+
+
+def work_page(request: HttpRequest, page) -> HttpResponse:
+    """Finance's work page (/w/finance/) is this page."""
+    return _page(request, title=page.title, intro=page.intro)
+
+
+@login_required
+@require_POST
+def refund_pay(request: HttpRequest, pk: int) -> HttpResponse:
+    """Finance records that a refund was paid back to the customer."""
+    refund = (
+        Refund.objects.select_related("office", "customer")
+        .filter(pk=pk, office_id__in=office_ids_of(request.user))
+        .first()
+    )
+    if refund is None or not may(request.user, VIEW, refund.office):
+        raise Http404
+    if not may(request.user, PAY, refund.office):
+        raise PermissionDenied
+    try:
+        services.refund_mark_paid(refund=refund, actor=request.user, now=timezone.now())
+    except DomainError as exc:
+        messages.error(request, str(exc.detail))
+    else:
+        messages.success(
+            request,
+            _("Refund of %(amount)s to %(customer)s recorded as paid.")
+            % {"amount": f"{refund.amount:.2f}", "customer": refund.customer.name},
+        )
+    default = f"{reverse('finance:page')}?office={refund.office_id}"
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        target = default
+    return redirect(target)
+
+
+ROLE_PAGES = {Role.FINANCE: work_page}
