@@ -9,4 +9,5 @@ app_name = "finance"
 urlpatterns = [
     path("", views.finance_page, name="page"),
     path("refunds/<int:pk>/pay/", views.refund_pay, name="refund_pay"),
+    path("contracts/<int:pk>/payments/", views.payment_record, name="payment_record"),
 ]

@@ -1,5 +1,6 @@
-"""Finance's page (R-6): the office-local day's cash summary, the refunds to pay back, and the
-day's holds and subscriptions. Parse, call a service, render.
+"""Finance's page (R-6): the office-local day's cash summary, the refunds to pay back, the
+payments against contracts (R-6.4), and the day's holds and subscriptions. Parse, call a
+service, render.
 
 The office is picked through `may()` as on every page: `?office=<id>` names one of the user's
 offices (another office's id is a 404); without it the first office the user may use is taken.
@@ -12,8 +13,8 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q, Sum
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,8 +25,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import DomainError
-from deals import services
-from deals.models import Hold, Refund, Subscription
+from deals import contracts, services
+from deals.choices import ContractStatus
+from deals.models import MONEY, Contract, Hold, Instalment, Payment, Refund, Subscription
 from staff.choices import Role
 from staff.models import Office
 from staff.permissions import may, office_ids_of
@@ -33,8 +35,10 @@ from staff.selectors import offices_visible_to
 
 VIEW = "deals.view_refunds"
 PAY = "deals.pay_refund"
+RECORD_PAYMENT = "deals.record_payment"
 ZERO = Decimal("0.00")
 DAY_ROWS = 100  # the day's holds and subscriptions shown, newest first
+CONTRACT_ROWS = 200  # the contracts with a balance due shown, oldest signed first
 
 
 @dataclass
@@ -79,8 +83,9 @@ def _bounds(office: Office, day: datetime.date) -> tuple[datetime.datetime, date
 
 
 def cash_summary(office: Office, day: datetime.date) -> dict[str, Decimal | int]:
-    """The day's money, three aggregate queries: holding fees received, deposits received
-    (the deposit less the holding fee credited toward it, R-6.2), refunds owed and paid."""
+    """The day's money, four aggregate queries: holding fees received, deposits received
+    (the deposit less the holding fee credited toward it, R-6.2), refunds owed and paid,
+    and payments received against contracts (R-6.4)."""
     start, end = _bounds(office, day)
     created = Q(created_at__gte=start, created_at__lt=end)
     paid = Q(paid_at__gte=start, paid_at__lt=end)
@@ -99,7 +104,34 @@ def cash_summary(office: Office, day: datetime.date) -> dict[str, Decimal | int]
             refunds_paid=Coalesce(Sum("amount", filter=paid), ZERO),
         )
     )
-    return {**holds, **subs, **refunds}
+    payments = Payment.objects.filter(paid, office=office).aggregate(
+        payments=Coalesce(Sum("amount"), ZERO)
+    )
+    return {**holds, **subs, **refunds, **payments}
+
+
+def contracts_with_balance(office: Office) -> list[Contract]:
+    """R-6.4: the office's active contracts that still have a balance due, oldest signed
+    first, each with `balance` and its unpaid `open_instalments`: two queries in all."""
+    paid = Coalesce(Sum("payments__amount"), ZERO)
+    open_instalments = (
+        Instalment.objects.annotate(paid=paid)
+        .filter(paid__lt=F("amount"))
+        .order_by("due_date", "pk")
+    )
+    return list(
+        Contract.objects.filter(office=office, status=ContractStatus.ACTIVE)
+        .annotate(
+            balance=ExpressionWrapper(
+                F("total_price") - F("subscription__deposit") - paid,
+                output_field=DecimalField(**MONEY),
+            )
+        )
+        .filter(balance__gt=0)
+        .select_related("subscription__customer", "subscription__unit__project")
+        .prefetch_related(Prefetch("instalments", open_instalments, to_attr="open_instalments"))
+        .order_by("signed_at", "pk")[:CONTRACT_ROWS]
+    )
 
 
 def _refunds_to_pay(office: Office) -> list[Refund]:
@@ -150,6 +182,8 @@ def _page(request: HttpRequest, *, title=None, intro=None) -> HttpResponse:
         "summary": cash_summary(office, day),
         "refunds": refunds,
         "can_pay": may(request.user, PAY, office),
+        "contracts": contracts_with_balance(office),
+        "can_record_payment": may(request.user, RECORD_PAYMENT, office),
         "holds": holds,
         "subscriptions": subscriptions,
     }
@@ -195,6 +229,61 @@ def refund_pay(request: HttpRequest, pk: int) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
         target = default
     return redirect(target)
+
+
+def _back(request: HttpRequest, office_id: int) -> HttpResponse:
+    default = f"{reverse('finance:page')}?office={office_id}"
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        target = default
+    return redirect(target)
+
+
+def _errors(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return " ".join(str(m) for ms in exc.message_dict.values() for m in ms)
+    return " ".join(str(m) for m in exc.messages)
+
+
+@login_required
+@require_POST
+def payment_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """R-6.4: finance records money received against a contract, optionally naming one of
+    its instalments; a refused payment is shown with its reason and nothing is saved."""
+    contract = (
+        Contract.objects.select_related("office")
+        .filter(pk=pk, office_id__in=office_ids_of(request.user))
+        .first()
+    )
+    if contract is None:
+        raise Http404
+    if not may(request.user, RECORD_PAYMENT, contract.office):
+        raise PermissionDenied
+    instalment = None
+    raw = request.POST.get("instalment", "").strip()
+    try:
+        if raw:
+            instalment = Instalment.objects.filter(pk=int(raw) if raw.isdigit() else 0).first()
+            if instalment is None:
+                raise ValidationError({"instalment": [_("Not an instalment of this contract.")]})
+        payment = contracts.payment_record(
+            contract=contract,
+            amount=request.POST.get("amount", ""),
+            instalment=instalment,
+            actor=request.user,
+            now=timezone.now(),
+        )
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    except DomainError as exc:
+        messages.error(request, str(exc.detail))
+    else:
+        messages.success(
+            request,
+            _("Payment of %(amount)s recorded against %(contract)s.")
+            % {"amount": f"{payment.amount:.2f}", "contract": contract.number},
+        )
+    return _back(request, contract.office_id)
 
 
 ROLE_PAGES = {Role.FINANCE: work_page}

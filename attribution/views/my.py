@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import DomainError
+from deals.contracts import instalments_to_chase
 from staff.permissions import may, office_ids_of
 
 from .. import services
@@ -83,6 +84,18 @@ def _claims(user, office, tab: str, now: datetime.datetime) -> list[Claim]:
     return decorate(claims, office, now)
 
 
+def _to_chase(user, office, now: datetime.datetime) -> list:
+    """R-6.4: the instalments this salesperson chases in this office, due soon or overdue,
+    oldest first; each carries `remaining` and `overdue`."""
+    if not may(user, "deals.view_chase", office):
+        return []
+    today = timezone.localtime(now, office.tzinfo).date()
+    rows = list(instalments_to_chase(salesperson=user, now=now).filter(contract__office=office))
+    for row in rows:
+        row.overdue = row.due_date < today
+    return rows
+
+
 def _with_forms(claims: list[Claim], bound: dict | None = None) -> list[Claim]:
     for claim in claims:
         if claim.effective_status in (ClaimStatus.ACTIVE, ClaimStatus.DEAL):
@@ -101,6 +114,7 @@ def _page(request: HttpRequest, place: Place, tab: str, status: int = 200, **pan
         "tab": tab,
         "claims": claims,
         "counts": _counts(request.user, office, now),
+        "to_chase": _to_chase(request.user, office, now),
         "register_form": panels.get("register_form") or RegisterForm(),
         "register_open": panels.get("register_form") is not None,
     }

@@ -714,3 +714,71 @@ class TestCustomerAndDisputes:
         response = client.get(DISPUTES)
         assert [d.pk for d in response.context["open_disputes"]] == [dispute.pk]
         assert response.context["manager"] is False
+
+
+# ---------------------------------------------------------------- the chase list
+
+
+def test_my_page_lists_the_instalments_to_chase(client, office, salesperson, finance):
+    from deals import contracts, services
+    from deals.factories import UnitFactory
+
+    signed = NOW - datetime.timedelta(days=5)
+    customer = CustomerFactory(office=office, registered_by=salesperson, name="周女士")
+    claim_start(
+        household=customer.household, owner=salesperson, now=signed, actor=salesperson, detail={}
+    )
+    subscription = services.subscription_create(
+        unit=UnitFactory(office=office),
+        customer=customer,
+        deposit="20000.00",
+        actor=salesperson,
+        now=signed,
+    )
+    today = NOW.date()
+    contract = contracts.contract_create(
+        subscription=subscription,
+        total_price="1000000.00",
+        schedule=[
+            {
+                "kind": "down_payment",
+                "due_date": today - datetime.timedelta(days=2),
+                "amount": "100000.00",
+            },
+            {
+                "kind": "instalment",
+                "due_date": today + datetime.timedelta(days=3),
+                "amount": "200000.00",
+            },
+            {
+                "kind": "loan",
+                "due_date": today + datetime.timedelta(days=10),
+                "amount": "680000.00",
+            },
+        ],
+        actor=finance,
+        now=signed,
+    )
+    overdue, soon, later = contract.instalments.order_by("due_date")
+    contracts.payment_record(
+        contract=contract, amount="40000.00", instalment=overdue, actor=finance, now=signed
+    )
+
+    client.force_login(salesperson)
+    page = html(client.get(MY))
+    section = re.search(r'<section class="card to-chase".*?</section>', page, flags=re.DOTALL)
+    assert section, "no to-chase section"
+    rows = re.findall(r'<li id="chase-(\d+)">(.*?)</li>', section.group(0), flags=re.DOTALL)
+    assert [int(pk) for pk, _ in rows] == [overdue.pk, soon.pk]  # oldest first; not `later`
+    first, second = rows[0][1], rows[1][1]
+    assert "周女士" in first and contract.number in first
+    assert str(overdue.due_date) in first and ">60000.00<" in first
+    assert 'class="error overdue"' in first
+    assert str(soon.due_date) in second and ">200000.00<" in second
+    assert "overdue" not in second
+    assert f"chase-{later.pk}" not in page
+
+    # a colleague has nothing to chase: no section at all
+    other = UserFactory(username="sales9", roles=[Role.SALESPERSON], offices=[office])
+    client.force_login(other)
+    assert "to-chase" not in html(client.get(MY))

@@ -14,6 +14,8 @@ from deals import services
 from deals.models import Project, Refund, Unit
 from finance.views import cash_summary
 from leads.factories import channel
+from staff.choices import Role
+from staff.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -216,4 +218,113 @@ def test_query_count_does_not_grow_with_refunds(client, office, salesperson, man
     owe(units[3:])
     many, rows = queries()
     assert rows == 30
+    assert few == many
+
+
+# ------------------------------------------------ payments against contracts (R-6.4)
+
+
+def contracted(office, salesperson, finance, units: list[Unit]) -> list:
+    """One signed contract per unit: price 1,000,000.00, deposit 20,000.00, two instalments."""
+    from deals import contracts
+
+    signed = NOW - datetime.timedelta(days=1)
+    result = []
+    for n, unit in enumerate(units):
+        customer = claimed(office, salesperson, f"136{n:08d}", f"客户{n}")
+        sub = services.subscription_create(
+            unit=unit, customer=customer, deposit="20000.00", actor=salesperson, now=signed
+        )
+        result.append(
+            contracts.contract_create(
+                subscription=sub,
+                total_price="1000000.00",
+                schedule=[
+                    {"kind": "down_payment", "due_date": DAY, "amount": "280000.00"},
+                    {"kind": "loan", "due_date": DAY, "amount": "700000.00"},
+                ],
+                actor=finance,
+                now=signed,
+            )
+        )
+    return result
+
+
+def pay_url(contract) -> str:
+    return f"/finance/contracts/{contract.pk}/payments/"
+
+
+def test_recording_a_payment_lowers_the_balance(client, office, salesperson, finance):
+    from deals.contracts import contract_balance
+
+    (contract,) = contracted(office, salesperson, finance, make_units(office, 1))
+    down = contract.instalments.get(kind="down_payment")
+    client.force_login(finance)
+    html = client.get(PAGE).content.decode()
+    assert f'<tr id="contract-{contract.pk}">' in html and ">980000.00</td>" in html
+    assert f'<option value="{down.pk}">' in html
+    response = client.post(
+        pay_url(contract), {"amount": "280000.00", "instalment": down.pk}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == f"{PAGE}?office={office.pk}"
+    assert contract_balance(contract) == Decimal("700000.00")
+    payment = contract.payments.get()
+    assert (payment.instalment, payment.paid_at, payment.recorded_by) == (down, NOW, finance)
+    html = response.content.decode()
+    assert ">700000.00</td>" in html
+    assert f'<option value="{down.pk}">' not in html  # paid: no longer offered
+    assert '<dd class="money" id="sum-payments">280000.00</dd>' in html
+    assert cash_summary(office, DAY)["payments"] == Decimal("280000.00")
+
+
+def test_an_overpayment_is_refused_and_nothing_is_saved(client, office, salesperson, finance):
+    (contract,) = contracted(office, salesperson, finance, make_units(office, 1))
+    client.force_login(finance)
+    response = client.post(pay_url(contract), {"amount": "980000.01"}, follow=True)
+    assert response.status_code == 200
+    assert '<li class="error">' in response.content.decode()
+    assert "980000.00" in response.content.decode()  # the message names the balance
+    assert not contract.payments.exists()
+    for bad in ({"amount": "abc"}, {"amount": "10.00", "instalment": "999999"}):
+        response = client.post(pay_url(contract), bad, follow=True)
+        assert '<li class="error">' in response.content.decode()
+    assert not contract.payments.exists()
+
+
+def test_only_finance_records_a_payment(client, office, salesperson, manager, finance):
+    (contract,) = contracted(office, salesperson, finance, make_units(office, 1))
+    client.force_login(salesperson)
+    assert client.post(pay_url(contract), {"amount": "100.00"}).status_code == 403
+    client.force_login(manager)  # sees the contracts, records nothing
+    html = client.get(PAGE).content.decode()
+    assert f'<tr id="contract-{contract.pk}">' in html and "payment-form" not in html
+    assert client.post(pay_url(contract), {"amount": "100.00"}).status_code == 403
+    client.force_login(finance)
+    assert client.get(pay_url(contract)).status_code == 405
+    assert not contract.payments.exists()
+
+
+def test_another_offices_contract_is_404(client, office, other_office, salesperson, finance):
+    (contract,) = contracted(office, salesperson, finance, make_units(office, 1))
+    other = UserFactory(username="finance9", roles=[Role.FINANCE], offices=[other_office])
+    client.force_login(other)
+    assert client.post(pay_url(contract), {"amount": "100.00"}).status_code == 404
+    assert not contract.payments.exists()
+
+
+def test_query_count_does_not_grow_with_contracts(client, office, salesperson, finance):
+    units = make_units(office, 10)
+
+    def queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(PAGE)
+        return len(captured), response.content.decode().count('<tr id="contract-')
+
+    contracted(office, salesperson, finance, units[:2])
+    client.force_login(finance)
+    few, rows = queries()
+    assert rows == 2
+    contracted(office, salesperson, finance, units[2:])
+    many, rows = queries()
+    assert rows == 10
     assert few == many
