@@ -7,16 +7,12 @@ errors out after LOCK_TIMEOUT instead of hanging, and a deadlock fails the test.
 
 import datetime
 import importlib
-import threading
 import time
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from attribution import rules
 from attribution.choices import ClaimEventKind, ClaimStatus
@@ -35,60 +31,17 @@ from leads.models import Customer, Household, SourceChannel
 from staff.choices import Role
 from staff.factories import UserFactory
 
+from .harness import Outcome, run_together
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SH = ZoneInfo("Asia/Shanghai")
-JOIN_TIMEOUT = 60
-LOCK_TIMEOUT = "20s"
 CHANNELS = importlib.import_module("leads.migrations.0002_source_channels").CHANNELS
 
 # The R-3.2 worked example: last contact Mon 2026-03-02 15:00, released 2026-03-10 00:00.
 CONTACT = datetime.datetime(2026, 3, 2, 15, 0, tzinfo=SH)
 T = datetime.datetime(2026, 3, 10, 0, 0, tzinfo=SH)
 TICK = datetime.timedelta(microseconds=1)
-
-
-@dataclass
-class Outcome:
-    value: Any = None
-    error: BaseException | None = None
-    seconds: float = 0.0
-
-
-def run_together(calls: list[Callable[[], Any]], timeout: float = JOIN_TIMEOUT) -> list[Outcome]:
-    """Run each call in its own thread, all released at once by a barrier; collect results."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[Outcome | None] = [None] * len(calls)
-
-    def worker(i: int, call: Callable[[], Any]) -> None:
-        try:
-            with connection.cursor() as cursor:  # connect before the barrier
-                cursor.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
-            barrier.wait(timeout=timeout)
-            started = time.monotonic()
-            try:
-                outcomes[i] = Outcome(value=call())
-            except BaseException as exc:  # every outcome, error or not, is asserted
-                outcomes[i] = Outcome(error=exc)
-            outcomes[i].seconds = time.monotonic() - started
-        except BaseException as exc:
-            outcomes[i] = Outcome(error=exc)
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=worker, args=(i, call), name=f"race-{i}", daemon=True)
-        for i, call in enumerate(calls)
-    ]
-    for thread in threads:
-        thread.start()
-    deadline = time.monotonic() + timeout
-    for thread in threads:
-        thread.join(max(0.0, deadline - time.monotonic()))
-    hung = [t.name for t in threads if t.is_alive()]
-    if hung:
-        pytest.fail(f"{len(hung)} thread(s) still running after {timeout}s (deadlock?): {hung}")
-    return outcomes  # type: ignore[return-value]
 
 
 def describe(outcomes: list[Outcome]) -> str:

@@ -12,8 +12,6 @@ import importlib
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -35,16 +33,14 @@ from reception.models import DutyState, Roster, Visit
 from staff.choices import Role
 from staff.factories import UserFactory
 
+from .harness import Outcome, run_together
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SH = ZoneInfo("Asia/Shanghai")
 BASE = datetime.datetime(2026, 11, 28, 10, 0, tzinfo=SH)  # a Saturday morning, office-local
 TODAY = BASE.date()
 THREADS = 20
-JOIN_TIMEOUT = 60  # seconds for all threads together; a hang fails the test, not the suite
-# A thread waiting longer than this for a row lock errors out instead of hanging forever, so
-# that a lock that is never released shows up as an error and the teardown's flush can run.
-LOCK_TIMEOUT = "20s"
 RACE_WINDOW = 0.01  # seconds, see widen_race_windows
 
 # The managed list of channels comes from a data migration, and a transactional test's flush
@@ -55,44 +51,6 @@ CHANNELS = importlib.import_module("leads.migrations.0002_source_channels").CHAN
 def at(i: int, *, minutes: int = 0) -> datetime.datetime:
     """Thread i's `now`: all within one instant of office time, distinct by microseconds."""
     return BASE + datetime.timedelta(minutes=minutes, microseconds=i)
-
-
-@dataclass
-class Outcome:
-    value: Any = None
-    error: BaseException | None = None
-
-
-def run_together(calls: list[Callable[[], Any]], timeout: float = JOIN_TIMEOUT) -> list[Outcome]:
-    """Run each call in its own thread, all released at once by a barrier; collect results."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[Outcome | None] = [None] * len(calls)
-
-    def worker(i: int, call: Callable[[], Any]) -> None:
-        try:
-            # connect before the barrier, so that the calls, not the connects, start together
-            with connection.cursor() as cursor:
-                cursor.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
-            barrier.wait(timeout=timeout)
-            outcomes[i] = Outcome(value=call())
-        except BaseException as exc:  # every outcome, error or not, is asserted by the test
-            outcomes[i] = Outcome(error=exc)
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=worker, args=(i, call), name=f"race-{i}", daemon=True)
-        for i, call in enumerate(calls)
-    ]
-    for thread in threads:
-        thread.start()
-    deadline = time.monotonic() + timeout
-    for thread in threads:
-        thread.join(max(0.0, deadline - time.monotonic()))
-    hung = [t.name for t in threads if t.is_alive()]
-    if hung:
-        pytest.fail(f"{len(hung)} thread(s) still running after {timeout}s (deadlock?): {hung}")
-    return outcomes  # type: ignore[return-value]
 
 
 def errors(outcomes: list[Outcome]) -> Counter:
