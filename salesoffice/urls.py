@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("attribution.api.urls")),
     path("", include("deals.api.urls")),
     path("", include("notifications.api.urls")),
+    path("", include("reports.api.urls")),
 ]
 
 urlpatterns = [

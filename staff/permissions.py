@@ -163,6 +163,13 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     ),
     "deals.record_payment": lambda u, o: _has_role_in(u, o, Role.FINANCE),
     "deals.view_chase": lambda u, o: _has_role_in(u, o, Role.SALESPERSON),
+    # the work diary and its fines: obj is the office
+    "reports.write_diary": lambda u, o: _has_role_in(u, o, Role.SALESPERSON),
+    "reports.view_diaries": lambda u, o: o is not None and manages(u, o),
+    "reports.view_fines": lambda u, o: (
+        o is not None and (manages(u, o) or _has_role_in(u, o, Role.SALESPERSON))
+    ),
+    "reports.waive_fine": lambda u, o: o is not None and manages(u, o),
     # one work page per role (workspace)
     **{f"workspace.{r}": (lambda role: lambda u, o: u.has_role(role))(r) for r in Role.values},
 }

@@ -7,7 +7,16 @@ from pghistory.models import Event
 
 from staff.factories import UserFactory
 
-PROJECT_APPS = {"common", "staff", "leads", "attribution", "reception", "notifications", "deals"}
+PROJECT_APPS = {
+    "common",
+    "staff",
+    "leads",
+    "attribution",
+    "reception",
+    "notifications",
+    "deals",
+    "reports",
+}
 
 
 def project_models():
