@@ -24,6 +24,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("deals/", include("deals.urls")),
     path("finance/", include("finance.urls")),
+    path("reports/", include("reports.urls")),
     path("health/", health, name="health"),
     path(
         "accounts/login/",

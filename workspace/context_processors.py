@@ -15,9 +15,12 @@ def navigation(request):
     items = [(p.title, reverse("workspace:page", args=[p.slug])) for p in work_pages_for(user)]
     if user.has_role(Role.SALESPERSON):
         items.append((_("My customers"), reverse("attribution:my")))
+        items.append((_("Work diary"), reverse("reports:diary")))
     if user.has_role(Role.MANAGER, Role.DIRECTOR):
         items.append((_("Claims"), reverse("attribution:claims")))
         items.append((_("Disputes"), reverse("attribution:disputes")))
+    if user.has_role(Role.MANAGER):
+        items.append((_("Diaries"), reverse("reports:diaries")))
     if user.has_role(Role.SALESPERSON, Role.SECRETARY, Role.MANAGER, Role.DIRECTOR, Role.FINANCE):
         items.append((_("Units"), reverse("deals:board")))
     items.append((_("Offices"), reverse("workspace:offices")))

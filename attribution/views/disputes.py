@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import DomainError
 from leads.models import Customer
+from reports.selectors import diaries_for
 from staff.permissions import may, may_in_any_office, restrict_to_offices
 
 from .. import services
@@ -117,11 +118,18 @@ def _page(request, dispute: Dispute, manager: bool, status=200, ruling_form=None
             salespeople=salespeople,
             initial={"new_owner": dispute.claimant_id if dispute.claimant in salespeople else None},
         )
+        diary_days = days_involving(timeline, people, office, also=dispute.opened_at)
+        diary_people = [p for p in dict.fromkeys(people) if p is not None]
         context.update(
             members=members,
             timeline=timeline,
-            diary_days=days_involving(timeline, people, office, also=dispute.opened_at),
-            diary_people=[p for p in dict.fromkeys(people) if p is not None],
+            diary_days=diary_days,
+            diary_people=diary_people,
+            # both salespeople's diaries for each day (a fixed number of queries a day)
+            diaries=[
+                (day, diaries_for(office=office, date=day, salespeople=diary_people))
+                for day in diary_days
+            ],
             ruling_form=form,
             move=Decision.MOVE,
         )

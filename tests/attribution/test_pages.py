@@ -782,3 +782,43 @@ def test_my_page_lists_the_instalments_to_chase(client, office, salesperson, fin
     other = UserFactory(username="sales9", roles=[Role.SALESPERSON], offices=[office])
     client.force_login(other)
     assert "to-chase" not in html(client.get(MY))
+
+
+# ---------------------------------------------------------------- diaries on the dispute page
+
+
+class TestDisputeDiaries:
+    @pytest.fixture
+    def dispute(self, office, salesperson, theirs):
+        customer = customer_of(theirs)
+        Collision.objects.create(
+            office=office,
+            customer=customer,
+            salesperson=salesperson,
+            claim=theirs,
+            at=NOW - datetime.timedelta(hours=2),
+        )
+        return dispute_open(customer=customer, opener=salesperson, reason="我接待过他", now=NOW)
+
+    def test_the_claimants_diary_of_the_visit_day_shows(
+        self, client, office, manager, salesperson, dispute
+    ):
+        from reports.services import diary_submit
+
+        diary_submit(
+            salesperson=salesperson,
+            office=office,
+            date=NOW.date(),
+            feedback="李先生说上周来过",
+            problems="前台登记慢",
+            now=NOW,
+        )
+        client.force_login(manager)
+        response = client.get(f"/attribution/disputes/{dispute.pk}/")
+        assert response.status_code == 200
+        page = html(response)
+        assert "李先生说上周来过" in page
+        assert "前台登记慢" in page
+        days = dict(response.context["diaries"])
+        mine = next(d for d in days[NOW.date()] if d.salesperson == salesperson)
+        assert (len(mine.collisions), mine.late) == (1, False)
