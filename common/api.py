@@ -1,16 +1,11 @@
 """API conventions shared by every app: error shapes (API.md) and the history context."""
 
-import logging
-
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainError
-
-logger = logging.getLogger(__name__)
 
 
 def exception_handler(exc, context):
@@ -23,7 +18,3 @@ def exception_handler(exc, context):
             exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         )
     return drf_exception_handler(exc, context)
-
-
-def conflict(detail, code: str, **extra) -> Response:
-    return Response({"detail": str(detail), "code": code, **extra}, status=status.HTTP_409_CONFLICT)
