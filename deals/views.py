@@ -22,9 +22,8 @@ from django.views.decorators.http import require_GET, require_POST
 from common.errors import DomainError
 from leads.rules import mask_phone
 from leads.selectors import customers_search
-from staff.models import Office
 from staff.permissions import may, office_ids_of
-from staff.selectors import offices_visible_to
+from staff.places import Place, place_for
 
 from . import services
 from .choices import HoldStatus, SubscriptionStatus, UnitStatus
@@ -39,27 +38,8 @@ TEN_THOUSAND = Decimal("10000")
 # ---------------------------------------------------------------- office and project
 
 
-@dataclass
-class Place:
-    office: Office
-    offices: list[Office]
-
-
 def _place(request: HttpRequest, action: str) -> Place:
-    """The office of the request: `?office=<id>` among the user's, else the first permitted."""
-    visible = list(offices_visible_to(request.user).order_by("name"))
-    permitted = [o for o in visible if may(request.user, action, o)]
-    raw = request.POST.get("office") or request.GET.get("office")
-    if raw:
-        office = next((o for o in visible if str(o.pk) == raw), None)
-        if office is None:
-            raise Http404
-        if office not in permitted:
-            raise PermissionDenied
-        return Place(office, permitted)
-    if permitted:
-        return Place(permitted[0], permitted)
-    raise PermissionDenied
+    return place_for(request, action)
 
 
 def _unit_or_404(user, pk: int) -> Unit:

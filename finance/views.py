@@ -8,7 +8,6 @@ offices (another office's id is a 404); without it the first office the user may
 """
 
 import datetime
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
@@ -31,7 +30,7 @@ from deals.models import MONEY, Contract, Hold, Instalment, Payment, Refund, Sub
 from staff.choices import Role
 from staff.models import Office
 from staff.permissions import may, office_ids_of
-from staff.selectors import offices_visible_to
+from staff.places import Place, place_for
 
 VIEW = "deals.view_refunds"
 PAY = "deals.pay_refund"
@@ -41,29 +40,9 @@ DAY_ROWS = 100  # the day's holds and subscriptions shown, newest first
 CONTRACT_ROWS = 200  # the contracts with a balance due shown, oldest signed first
 
 
-@dataclass
-class Place:
-    office: Office
-    offices: list[Office]  # the offices the user may switch between
-
-
 def _place(request: HttpRequest) -> Place | None:
     """The office of the request; None when the user belongs to no office at all."""
-    visible = list(offices_visible_to(request.user).order_by("name"))
-    permitted = [o for o in visible if may(request.user, VIEW, o)]
-    raw = request.GET.get("office")
-    if raw:
-        office = next((o for o in visible if str(o.pk) == raw), None)
-        if office is None:
-            raise Http404
-        if office not in permitted:
-            raise PermissionDenied
-        return Place(office, permitted)
-    if permitted:
-        return Place(permitted[0], permitted)
-    if not visible:
-        return None
-    raise PermissionDenied
+    return place_for(request, VIEW, none_without_office=True)
 
 
 def _day(request: HttpRequest, office: Office, now: datetime.datetime) -> datetime.date:

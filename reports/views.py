@@ -2,7 +2,6 @@
 the day's records, and the manager's list of the office's diaries with a reply to each."""
 
 import datetime
-from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from staff.models import Office
 from staff.permissions import may, restrict_to_offices
-from staff.selectors import offices_visible_to
+from staff.places import Place, place_for
 
 from . import services
 from .forms import DayForm, DiaryForm, ReplyForm
@@ -26,28 +25,8 @@ INVALID = 422
 WRITE, VIEW = "reports.write_diary", "reports.view_diaries"
 
 
-@dataclass
-class Place:
-    office: Office
-    offices: list[Office]  # the offices the user may switch between for this page
-
-
 def _place(request: HttpRequest, action: str) -> Place:
-    """`?office=` (or the form's): another office is a 404, one without the role a 403;
-    without it, the first office where the user may do `action`."""
-    visible = list(offices_visible_to(request.user).order_by("name"))
-    permitted = [o for o in visible if may(request.user, action, o)]
-    raw = request.POST.get("office") or request.GET.get("office")
-    if raw:
-        office = next((o for o in visible if str(o.pk) == raw), None)
-        if office is None:
-            raise Http404
-        if office not in permitted:
-            raise PermissionDenied
-        return Place(office, permitted)
-    if not permitted:
-        raise PermissionDenied
-    return Place(permitted[0], permitted)
+    return place_for(request, action)
 
 
 def _day(data, today: datetime.date) -> tuple[datetime.date, DayForm]:

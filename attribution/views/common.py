@@ -4,18 +4,15 @@ of queries for any number of claims)."""
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Q, QuerySet, Subquery
-from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from leads.models import Customer, Household
 from staff.choices import Role
 from staff.models import Office, User
 from staff.permissions import may
-from staff.selectors import offices_visible_to
+from staff.places import Place, place_for  # noqa: F401 (used by the views)
 
 from ..choices import ClaimStatus
 from ..models import Claim, FollowUp
@@ -31,31 +28,6 @@ MERGE_DEPTH = 8  # households linked into households linked into …: far more t
 def allowed(action: str) -> Callable[[User, Office], bool]:
     """`place_for`'s test: may the user do `action` in this office (staff.permissions)."""
     return lambda user, office: may(user, action, office)
-
-
-@dataclass
-class Place:
-    office: Office
-    offices: list[Office]  # the offices the user may switch between for this page
-
-
-def place_for(request: HttpRequest, allowed: Callable[[User, Office], bool]) -> Place:
-    """The office the request is about (`?office=` or the form's `office`): another office's
-    id is a 404, an office where the user lacks the role a 403; without it, the first office
-    where the user has the role."""
-    visible = list(offices_visible_to(request.user).order_by("name"))
-    permitted = [o for o in visible if allowed(request.user, o)]
-    raw = request.POST.get("office") or request.GET.get("office")
-    if raw:
-        office = next((o for o in visible if str(o.pk) == raw), None)
-        if office is None:
-            raise Http404
-        if office not in permitted:
-            raise PermissionDenied
-        return Place(office, permitted)
-    if not permitted:
-        raise PermissionDenied
-    return Place(permitted[0], permitted)
 
 
 def salespeople_of(office: Office) -> list[User]:

@@ -1,16 +1,15 @@
 """Helpers shared by the front desk's views: the office of a request, fragments, results."""
 
 import datetime
-from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from staff.models import Office, User
 from staff.permissions import may
-from staff.selectors import offices_visible_to
+from staff.places import Place, place_for
 
 from .. import rules, selectors, services
 from ..choices import ResearchStatus, ResearchStep, SkipReason, UnassignedReason
@@ -25,29 +24,9 @@ INVALID = 422  # a form with errors; htmx is configured to swap it (base.html)
 # ---------------------------------------------------------------- office and helpers
 
 
-@dataclass
-class Place:
-    office: Office
-    offices: list[Office]  # the offices the user may switch between for this page
-
-
 def _place(request: HttpRequest, action: str) -> Place | None:
     """The office the request is about; None when the user belongs to no office at all."""
-    visible = list(offices_visible_to(request.user).order_by("name"))
-    permitted = [o for o in visible if may(request.user, action, o)]
-    raw = request.POST.get("office") or request.GET.get("office")
-    if raw:
-        office = next((o for o in visible if str(o.pk) == raw), None)
-        if office is None:
-            raise Http404
-        if office not in permitted:
-            raise PermissionDenied
-        return Place(office, permitted)
-    if permitted:
-        return Place(permitted[0], permitted)
-    if not visible:
-        return None
-    raise PermissionDenied
+    return place_for(request, action, none_without_office=True)
 
 
 def _require_place(request: HttpRequest, action: str) -> Place:
