@@ -273,3 +273,40 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referrer} → {self.phone}"
+
+
+class DailyCount(models.Model):
+    """R-2.8: the front desk's counts of one office-local day for one source channel (no
+    channel: none was given), compiled by reception.compile_daily for the sales assistant
+    and the channel evaluation (R-7.6). Recompiling a day replaces its rows."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, verbose_name=_("office"))
+    date = models.DateField(_("date"))
+    source_channel = models.ForeignKey(
+        SourceChannel,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("source channel"),
+    )
+    walk_in_parties = models.PositiveIntegerField(_("walk-in parties"), default=0)
+    new_customers = models.PositiveIntegerField(_("new customers"), default=0)
+    returning_customers = models.PositiveIntegerField(_("returning customers"), default=0)
+    customer_calls = models.PositiveIntegerField(_("customer calls"), default=0)
+    non_customer_calls = models.PositiveIntegerField(_("non-customer calls"), default=0)
+    compiled_at = models.DateTimeField(_("compiled at"))
+
+    class Meta:
+        verbose_name = _("front desk daily count")
+        verbose_name_plural = _("front desk daily counts")
+        ordering = ["-date", "source_channel"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "date", "source_channel"],
+                nulls_distinct=False,
+                name="one_count_per_day_and_channel",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office} {self.date} {self.source_channel or '-'}"

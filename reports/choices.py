@@ -14,3 +14,12 @@ class FineKind(models.TextChoices):
 
     LATE = "late", _("Late diary")
     MISSING = "missing", _("Missing diary")
+
+
+class ReportKind(models.TextChoices):
+    """R-7.4: a salesperson's weekly or monthly report, and the manager's weekly report on the
+    team to the director."""
+
+    WEEKLY = "weekly", _("Weekly report")
+    MONTHLY = "monthly", _("Monthly report")
+    TEAM_WEEKLY = "team_weekly", _("Team weekly report")

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from staff.models import MONEY, Office
 
-from .choices import DayOffKind, FineKind
+from .choices import DayOffKind, FineKind, ReportKind
 
 USER = settings.AUTH_USER_MODEL
 
@@ -124,3 +124,145 @@ class Fine(models.Model):
     @property
     def waived(self) -> bool:
         return self.waived_at is not None
+
+
+@pghistory.track()
+class Meeting(models.Model):
+    """R-7.3: the daily meeting (18:00) of one office-local day and the secretary's minutes.
+    The diaries of the day are its input and are shown beside the minutes, not copied."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, verbose_name=_("office"))
+    date = models.DateField(_("date"))
+    minutes = models.TextField(_("minutes"), blank=True)
+    recorded_by = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    updated_at = models.DateTimeField(_("updated at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "date"], name="one_meeting_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office} {self.date}"
+
+
+@pghistory.track()
+class MeetingProblem(models.Model):
+    """R-7.3: a problem raised at a meeting. One the meeting cannot solve is escalated to
+    company leadership the same day and stays on the director's list until it is closed."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="problems", verbose_name=_("meeting")
+    )
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, verbose_name=_("office"))
+    text = models.TextField(_("problem"))
+    raised_by = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("raised by"),
+    )
+    created_at = models.DateTimeField(_("created at"))
+    created_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    escalated_by = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("escalated by"),
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+    resolution = models.TextField(_("resolution"), blank=True)
+
+    class Meta:
+        verbose_name = _("meeting problem")
+        verbose_name_plural = _("meeting problems")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            # the director's list: escalated and not closed
+            models.Index(
+                fields=["office", "escalated_at"],
+                condition=models.Q(escalated_at__isnull=False, closed_at__isnull=True),
+                name="open_escalations",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closed_at__isnull=True) | ~models.Q(resolution=""),
+                name="closed_problem_has_resolution",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+    @property
+    def escalated(self) -> bool:
+        return self.escalated_at is not None
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_at is not None
+
+
+@pghistory.track()
+class PeriodReport(models.Model):
+    """R-7.4: the written part of a weekly or monthly report (or the manager's weekly report
+    on the team). The reception and performance parts are not stored: they are compiled from
+    the records for the period whenever the report is opened (R-7.5)."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, verbose_name=_("office"))
+    author = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="period_reports", verbose_name=_("author")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=ReportKind.choices)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))  # inclusive: the due day (R-7.4)
+    summary = models.TextField(_("summary"), blank=True)
+    problems = models.TextField(_("problems"), blank=True)
+    plan = models.TextField(_("plan for the next period"), blank=True)
+    # the first submission; a later one changes the text only, so lateness stays visible
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("period report")
+        verbose_name_plural = _("period reports")
+        ordering = ["-period_start", "author"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "office", "kind", "period_start"],
+                name="one_report_per_period",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="report_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author} {self.get_kind_display()} {self.period_start}"

@@ -1,13 +1,14 @@
-"""The work diary pages, mounted at /reports/."""
+"""The reports pages, mounted at /reports/: each area's module lists its own paths."""
 
-from django.urls import path
-
-from . import views
+from .views import analytics, dashboard, diary, fines, meeting, periodic
 
 app_name = "reports"
 
 urlpatterns = [
-    path("diary/", views.diary, name="diary"),
-    path("diaries/", views.diaries, name="diaries"),
-    path("diaries/<int:pk>/reply/", views.diary_reply, name="diary_reply"),
+    *diary.urlpatterns,
+    *fines.urlpatterns,
+    *meeting.urlpatterns,
+    *periodic.urlpatterns,
+    *analytics.urlpatterns,
+    *dashboard.urlpatterns,
 ]

@@ -78,6 +78,10 @@ class Office(models.Model):
         ],
     )
     report_deadline = models.TimeField(_("report deadline"), default=datetime.time(17, 0))
+    # the manager's dashboard: subscriptions signed this month against this target
+    monthly_subscription_target = models.PositiveIntegerField(
+        _("monthly subscription target"), default=10
+    )
 
     class Meta:
         verbose_name = _("office")

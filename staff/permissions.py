@@ -170,6 +170,28 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
         o is not None and (manages(u, o) or _has_role_in(u, o, Role.SALESPERSON))
     ),
     "reports.waive_fine": lambda u, o: o is not None and manages(u, o),
+    "reports.manage_days_off": lambda u, o: o is not None and manages(u, o),
+    # the daily meeting: the secretary keeps the minutes, a manager may too; the
+    # director works the escalated problems of every office until they are closed
+    "reports.keep_minutes": lambda u, o: (
+        o is not None and (manages(u, o) or _has_role_in(u, o, Role.SECRETARY))
+    ),
+    "reports.view_escalations": lambda u, o: o is not None and manages(u, o),
+    "reports.close_escalation": lambda u, o: o is not None and u.has_role(Role.DIRECTOR),
+    # weekly and monthly reports: a salesperson writes and reads their own;
+    # the office's compiled reports are read by its managers, the sales assistant and the
+    # director; the manager writes the team's weekly report, which the director reads
+    "reports.write_report": lambda u, o: _has_role_in(u, o, Role.SALESPERSON),
+    "reports.view_office_reports": lambda u, o: (
+        o is not None and (manages(u, o) or _has_role_in(u, o, Role.ASSISTANT))
+    ),
+    "reports.write_team_report": lambda u, o: _has_role_in(u, o, Role.MANAGER),
+    "reports.read_team_reports": lambda u, o: o is not None and manages(u, o),
+    # the front desk's daily counts and the channel evaluation
+    "reports.view_channels": lambda u, o: (
+        o is not None and (manages(u, o) or _has_role_in(u, o, Role.ASSISTANT))
+    ),
+    "reports.view_dashboard": lambda u, o: o is not None and manages(u, o),
     # one work page per role (workspace)
     **{f"workspace.{r}": (lambda role: lambda u, o: u.has_role(role))(r) for r in Role.values},
 }

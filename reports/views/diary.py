@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,10 +16,10 @@ from staff.models import Office
 from staff.permissions import may, restrict_to_offices
 from staff.places import Place, place_for
 
-from . import services
-from .forms import DayForm, DiaryForm, ReplyForm
-from .models import WorkDiary
-from .selectors import diaries_for, diary_for, local_today, salespeople_of
+from .. import services
+from ..forms import DayForm, DiaryForm, ReplyForm
+from ..models import WorkDiary
+from ..selectors import diaries_for, diary_for, local_today, salespeople_of
 
 INVALID = 422
 WRITE, VIEW = "reports.write_diary", "reports.view_diaries"
@@ -153,3 +153,10 @@ def diary_reply(request: HttpRequest, pk: int) -> HttpResponse:
         "diaries": rows,
     }
     return render(request, "reports/diaries.html", context, status=INVALID)
+
+
+urlpatterns = [
+    path("diary/", diary, name="diary"),
+    path("diaries/", diaries, name="diaries"),
+    path("diaries/<int:pk>/reply/", diary_reply, name="diary_reply"),
+]

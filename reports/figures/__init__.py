@@ -1,0 +1,1 @@
+"""Report figures computed by SQL aggregation (GROUP BY in the database), one module per report."""
