@@ -49,6 +49,16 @@ def render(notification: Notification) -> str:
                 "receiver": p.get("receiver", ""),
                 "customer": p.get("customer", ""),
             }
+        case "daily_counts_compiled":
+            return _("The front desk's counts of %(date)s are compiled (%(office)s).") % {
+                "date": p.get("date", ""),
+                "office": p.get("office", ""),
+            }
+        case "problem_escalated":
+            return _("A problem was escalated to leadership at %(office)s: %(problem)s") % {
+                "office": p.get("office", ""),
+                "problem": p.get("problem", ""),
+            }
     return notification.kind
 
 
