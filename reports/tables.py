@@ -13,7 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils.text import slugify
+from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -194,8 +194,8 @@ def respond(
         return JsonResponse({"heading": heading, "charts": [chart_data(t) for t in tables]})
     if fmt == "xlsx":
         response = HttpResponse(workbook(tables, heading), content_type=XLSX)
-        name = slugify(filename) or "report"
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        # a Chinese file name survives (RFC 6266 filename*), with an ASCII fallback
+        response["Content-Disposition"] = content_disposition_header(True, f"{filename}.xlsx")
         return response
     context = {
         **context,
