@@ -4,6 +4,7 @@ Variables: DATABASE_URL, REDIS_URL (broker and cache), SECRET_KEY, DEBUG, ALLOWE
 TIME_ZONE (default Asia/Shanghai), CSRF_TRUSTED_ORIGINS, EMAIL_URL, DEFAULT_FROM_EMAIL.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "pghistory",
     "pghistory.admin",
     "django_celery_beat",
+    "axes",
     # the project's own apps, one per domain
     "common",
     "staff",
@@ -61,7 +63,23 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # who changed what, from which URL: attached to every history row
     "common.middleware.HistoryContextMiddleware",
+    # login throttling: last, as django-axes requires
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Login throttling (django-axes): 5 failed logins lock that username *from that address* for a
+# while, so an attacker guessing one account cannot lock the shared front-desk PC (its other
+# users, same address) nor lock the account from everywhere. A success resets the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "salesoffice.urls"
 WSGI_APPLICATION = "salesoffice.wsgi.application"

@@ -1,0 +1,32 @@
+"""A deactivated user is logged out everywhere at once: their sessions are deleted."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from .models import User
+
+
+def sessions_end(user: User, *, now) -> int:
+    """Delete the user's live sessions and API token. Sessions are stored signed, so the
+    live ones (a handful per office) are decoded to find the user's."""
+    ended = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=now).iterator()
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk)
+    ]
+    Session.objects.filter(pk__in=ended).delete()
+    Token.objects.filter(user=user).delete()
+    return len(ended)
+
+
+@receiver(pre_save, sender=get_user_model())
+def end_sessions_of_deactivated(sender, instance: User, **kwargs) -> None:
+    if instance.pk is None or instance.is_active:
+        return
+    was_active = sender.objects.filter(pk=instance.pk, is_active=True).exists()
+    if was_active:
+        sessions_end(instance, now=timezone.now())
