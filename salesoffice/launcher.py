@@ -12,7 +12,8 @@
    Stopping ends the children (SIGTERM, then SIGKILL for their whole process group), then the
    embedded Redis and PostgreSQL: nothing started here is left running.
 
---smoke (CI): once everything runs, check /health/, log every demo user in over HTTP, fetch
+--smoke (CI): reconcile the demo's money (0 mismatches); once everything runs, check /health/, log
+every demo user in over HTTP, fetch
 /api/docs/ and wait for a new system.heartbeat JobRun (beat sends it, a worker runs it); print one
 line per check, stop everything and exit 0 only if all passed.
 
@@ -445,6 +446,8 @@ def run(args: argparse.Namespace, stack: contextlib.ExitStack, signals: Signals)
     manage("compiletranslations", env=env)
     manage("migrate", "--noinput", env=env)
     manage("demo_data", "--credentials-file", str(credentials), env=env)
+    if args.smoke:
+        manage("reconcile", env=env)  # the demo's books balance: 0 money mismatches
     heartbeat_before = latest_heartbeat(env["DATABASE_URL"]) if args.smoke else 0
 
     children = Children(env)

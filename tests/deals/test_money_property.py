@@ -16,6 +16,7 @@ from common.errors import DomainError
 from deals import contracts, services
 from deals.models import Contract, Hold, Project, Subscription, Unit
 from deals.money import customer_money
+from deals.reconcile import mismatches
 from leads.factories import CustomerFactory
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -113,3 +114,4 @@ def test_received_minus_refunded_is_what_is_held(actions, office, salesperson, m
     for customer in customers:
         money = customer_money(customer)
         assert money["received"] - money["refunded"] == money["held"], money
+    assert mismatches() == []  # the reconciliation agrees, refunds included
