@@ -12,10 +12,10 @@
    Stopping ends the children (SIGTERM, then SIGKILL for their whole process group), then the
    embedded Redis and PostgreSQL: nothing started here is left running.
 
---smoke (CI): reconcile the demo's money (0 mismatches); once everything runs, check /health/, log
-every demo user in over HTTP, fetch
-/api/docs/ and wait for a new system.heartbeat JobRun (beat sends it, a worker runs it); print one
-line per check, stop everything and exit 0 only if all passed.
+--smoke (CI): reconcile the demo's money (0 mismatches); once everything runs, check /health/,
+log every demo user in over HTTP, fetch /api/docs/ and wait for a new system.heartbeat JobRun
+(beat sends it, a worker runs it); print one line per check, stop everything and exit 0 only if
+all passed.
 
 The embedded Redis needs two URL forms: Django's cache (redis-py) takes `unix://`, Celery's broker
 (kombu) takes `redis+socket://`. The children get REDIS_URL in the first form and
