@@ -20,3 +20,27 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.ran_at:%Y-%m-%d %H:%M}"
+
+
+class IdempotencyRecord(models.Model):
+    """One `Idempotency-Key` of one user on a POST endpoint, and the response it got: the same
+    key again replays that response; with another body it is refused (common.idempotency)."""
+
+    user = models.ForeignKey(
+        "staff.User", on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    key = models.CharField(_("key"), max_length=64)
+    fingerprint = models.CharField(_("request fingerprint"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("status code"))
+    body = models.TextField(_("response body"), blank=True)  # the bytes sent, replayed as sent
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="one_record_per_user_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.key}"

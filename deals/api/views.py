@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from common import idempotency
 from staff.permissions import may, may_in_any_office
 
 from .. import services
@@ -37,6 +38,7 @@ from .serializers import (
 )
 
 UNAVAILABLE = OpenApiResponse(description="`unit_unavailable`: held or subscribed by another.")
+IDEMPOTENCY_REUSED = idempotency.REUSED
 
 
 def _require_any(request, action_name: str) -> None:
@@ -114,8 +116,11 @@ class HoldViewSet(viewsets.GenericViewSet):
             ),
             403: OpenApiResponse(description="A salesperson or the secretary of the office."),
             409: UNAVAILABLE,
+            422: IDEMPOTENCY_REUSED,
         },
+        parameters=[idempotency.PARAMETER],
     )
+    @idempotency.idempotent
     def create(self, request, *args, **kwargs):
         """R-6.2: the holding fee blocks the unit for the office's hold time (72 h)."""
         _require_any(request, "deals.hold")
@@ -169,8 +174,11 @@ class SubscriptionViewSet(viewsets.GenericViewSet):
             ),
             403: OpenApiResponse(description="A salesperson or finance of the office."),
             409: UNAVAILABLE,
+            422: IDEMPOTENCY_REUSED,
         },
+        parameters=[idempotency.PARAMETER],
     )
+    @idempotency.idempotent
     def create(self, request, *args, **kwargs):
         """R-6.3: the deposit subscribes the unit; credit goes to the household's claim owner
         (R-5.2); during a hold only the holder may subscribe, and the fee is credited."""

@@ -20,6 +20,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common import idempotency
 from common.errors import DomainError
 from staff.permissions import may, may_in_any_office, restrict_to_offices
 from staff.selectors import offices_visible_to
@@ -47,19 +48,11 @@ from .serializers import (
     VisitSerializer,
 )
 
-IDEMPOTENCY_KEY_MAX = 64  # Visit.idempotency_key
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 OFFICE_PATH = OpenApiParameter("office_id", int, OpenApiParameter.PATH, description="Office id")
 DATE_PATH = OpenApiParameter(
     "date", str, OpenApiParameter.PATH, description="Office-local day, YYYY-MM-DD"
-)
-IDEMPOTENCY_HEADER = OpenApiParameter(
-    "Idempotency-Key",
-    str,
-    OpenApiParameter.HEADER,
-    required=False,
-    description="Replaying the same key returns the first visit (200) instead of a second.",
 )
 
 
@@ -253,22 +246,19 @@ class VisitViewSet(
 
     @extend_schema(
         request=VisitCreateSerializer,
-        parameters=[IDEMPOTENCY_HEADER],
+        parameters=[idempotency.PARAMETER],
         responses={
             201: VisitSerializer,
-            200: OpenApiResponse(VisitSerializer, description="A replay of the same key."),
             409: OpenApiResponse(description="`duplicate`: the same customer a moment ago."),
+            422: idempotency.REUSED,
         },
     )
+    @idempotency.idempotent
     def create(self, request, *args, **kwargs):
         """R-2.1: register a walk-in; the system decides who receives them and says why."""
         if not may_in_any_office(request.user, "reception.register_visit"):
             raise PermissionDenied(_("Only the front desk registers visits."))
-        key = request.headers.get("Idempotency-Key", "").strip()
-        if len(key) > IDEMPOTENCY_KEY_MAX:
-            raise ValidationError(
-                {"idempotency_key": [_("At most %(n)d characters.") % {"n": IDEMPOTENCY_KEY_MAX}]}
-            )
+        key = request.headers.get(idempotency.HEADER, "").strip()  # also kept on the visit
         serializer = VisitCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

@@ -299,20 +299,22 @@ class TestLargePartyR25:
 
 
 class TestDoubleSubmission:
-    def test_idempotency_key_replay_returns_the_same_visit(self, desk, office, rota):
+    def test_idempotency_key_replay_returns_the_same_response(self, desk, office, rota):
         first = post_visit(desk, office, "13800138000", key="form-7f3a")
         replay = post_visit(desk, office, "13800138000", key="form-7f3a")
-        assert (first.status_code, replay.status_code) == (201, 200)
+        assert (first.status_code, replay.status_code) == (201, 201)
         assert replay.json() == first.json()
+        assert replay["Idempotent-Replayed"] == "true"
         assert Visit.objects.count() == 1
         assert Notification.objects.count() == 1
 
-    def test_a_replayed_key_saves_nothing_even_with_another_phone(self, desk, office, rota):
-        """A replay returns the first visit; it must not leave a stray customer behind."""
-        first = post_visit(desk, office, "13800138000", key="form-7f3a")
+    def test_a_reused_key_with_another_body_is_422_and_saves_nothing(self, desk, office, rota):
+        """The same key for a different request is the client's bug: refused, nothing saved."""
+        post_visit(desk, office, "13800138000", key="form-7f3a")
         before = counts()
-        replay = post_visit(desk, office, "13900139000", key="form-7f3a")
-        assert replay.json()["id"] == first.json()["id"]
+        reused = post_visit(desk, office, "13900139000", key="form-7f3a")
+        assert reused.status_code == 422
+        assert reused.json()["code"] == "idempotency_key_reused"
         assert counts() == before
         assert not Customer.objects.filter(phone="13900139000").exists()
 
