@@ -97,3 +97,36 @@ class Worker:
             bound = queue.bind(conn.default_channel)
             bound.declare()  # kombu deletes only the bindings its channel knows
             bound.delete()
+
+
+class Beat(Worker):
+    """One `celery beat` child process with the database scheduler (django-celery-beat)."""
+
+    def start(self) -> None:
+        env = {
+            **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+            "DJANGO_SETTINGS_MODULE": "salesoffice.settings.test",
+            "DATABASE_URL": database_url(connection.settings_dict),
+            "REDIS_URL": settings.REDIS_URL,
+            "PYTHONUNBUFFERED": "1",
+        }
+        command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "salesoffice",
+            "beat",
+            "--scheduler",
+            "django_celery_beat.schedulers:DatabaseScheduler",
+            "--pidfile",
+            str(self.log_path.with_suffix(".pid")),
+            "--max-interval",
+            "1",
+            "--loglevel",
+            "INFO",
+        ]
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+            )
