@@ -1,4 +1,5 @@
-"""Writes for the work diary (R-7.1) and its fines (R-7.2). Time is always an argument."""
+"""Writes for the work diary (R-7.1), its fines and the days off that excuse it (R-7.2).
+Time is always an argument."""
 
 import datetime
 
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from common.errors import DomainError
 from staff.models import Office
 
-from .choices import FineKind
+from .choices import DayOffKind, FineKind
 from .models import DayOff, Fine, WorkDiary
 from .selectors import day_bounds, diary_deadline, local_today, salespeople_of
 
@@ -133,3 +134,53 @@ def fine_waive(*, fine: Fine, manager, reason: str, now) -> Fine:
     fine.waived_at, fine.waived_by, fine.waive_reason = now, manager, reason
     fine.save(update_fields=["waived_at", "waived_by", "waive_reason"])
     return fine
+
+
+# ---------------------------------------------------------------- days off (R-7.2)
+#
+# A day marked off after it was assessed: the next fines_assess for that day (a re-run, or the
+# job) creates no fine, but a fine already recorded stays. It is never deleted: the manager
+# waives it on the fines page with a reason (e.g. "leave marked afterwards"), so the history
+# keeps the offence, its number and who forgave it. Clearing a day off does not fine anyone by
+# itself either; only an assessment of that day would.
+
+
+def _check_day_off_person(office: Office, salesperson) -> None:
+    if not salespeople_of(office).filter(pk=salesperson.pk).exists():
+        raise ValidationError({"salesperson": [_("Not a salesperson of this office.")]})
+
+
+@transaction.atomic
+def day_off_set(*, office: Office, salesperson, date: datetime.date, kind: str, by, now) -> DayOff:
+    """R-7.2: the manager marks a day of leave or rest in a salesperson's calendar: no diary
+    is owed that day. Setting it again changes the kind."""
+    if kind not in DayOffKind.values:
+        raise ValidationError({"kind": [_("Choose leave or rest day.")]})
+    _check_day_off_person(office, salesperson)
+    day_off, _created = DayOff.objects.update_or_create(
+        office=office, salesperson=salesperson, date=date, defaults={"kind": kind}
+    )
+    return day_off
+
+
+@transaction.atomic
+def day_off_clear(*, office: Office, salesperson, date: datetime.date, by, now) -> bool:
+    """R-7.2: the day is a working day again (a diary is owed). True when one was cleared."""
+    _check_day_off_person(office, salesperson)
+    deleted, _rows = DayOff.objects.filter(
+        office=office, salesperson=salesperson, date=date
+    ).delete()
+    return deleted > 0
+
+
+@transaction.atomic
+def days_off_update(*, office: Office, changes: list[tuple], by, now) -> int:
+    """R-7.2: several cells of the calendar at once, all or none: `changes` lists
+    (salesperson, date, kind), an empty kind clearing the day. Returns the number applied."""
+    for salesperson, date, kind in changes:
+        cell = {"office": office, "salesperson": salesperson, "date": date, "by": by, "now": now}
+        if kind:
+            day_off_set(kind=kind, **cell)
+        else:
+            day_off_clear(**cell)
+    return len(changes)

@@ -1,3 +1,225 @@
-"""Placeholder: filled in by its owner."""
+"""The daily meeting (R-7.3): the secretary's minutes page for the 18:00 meeting, with the
+day's diaries as its input, and the leadership's list of escalated problems."""
 
-urlpatterns: list = []
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from common.errors import DomainError
+from staff.models import Office
+from staff.permissions import may, may_in_any_office, office_ids_of
+from staff.places import Place, place_for
+
+from .. import meetings
+from ..forms import DayForm, MinutesForm, ProblemForm, ResolutionForm, apply_service_error
+from ..models import MeetingProblem
+from ..selectors import local_today, salespeople_of
+
+INVALID, CONFLICT = 422, 409
+KEEP, FOLLOW, CLOSE = "reports.keep_minutes", "reports.view_escalations", "reports.close_escalation"
+
+
+def _day(data, today: datetime.date) -> tuple[datetime.date, DayForm]:
+    form = DayForm(data if data.get("date") else None, initial={"date": today})
+    day = form.cleaned_data.get("date") if form.is_valid() else None
+    return day or today, form
+
+
+def _meeting_url(office: Office, day: datetime.date) -> str:
+    query = urlencode({"office": office.pk, "date": day.isoformat()})
+    return f"{reverse('reports:meeting')}?{query}"
+
+
+def _meeting_page(
+    request: HttpRequest,
+    place: Place,
+    day: datetime.date,
+    *,
+    minutes_form: MinutesForm | None = None,
+    problem_form: ProblemForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    office = place.office
+    today = local_today(office, timezone.now())
+    data = meetings.meeting_day(office=office, date=day)
+    context = {
+        "place": place,
+        "office": office,
+        "day": day,
+        "today": today,
+        "previous_day": day - datetime.timedelta(days=1),
+        "next_day": day + datetime.timedelta(days=1),
+        "day_form": DayForm(initial={"date": day}),
+        "data": data,
+        "may_record": day <= today,
+        "minutes_form": minutes_form or MinutesForm(instance=data.meeting),
+        "problem_form": problem_form or ProblemForm(salespeople=salespeople_of(office)),
+    }
+    return render(request, "reports/meeting.html", context, status=status)
+
+
+@login_required
+@require_GET
+def meeting(request: HttpRequest) -> HttpResponse:
+    """R-7.3: the day's meeting: diaries and their problems, the counts, the minutes, and the
+    problems raised, with escalation to leadership."""
+    place = place_for(request, KEEP)
+    day, _form = _day(request.GET, local_today(place.office, timezone.now()))
+    return _meeting_page(request, place, day)
+
+
+@login_required
+@require_POST
+def meeting_minutes(request: HttpRequest) -> HttpResponse:
+    """R-7.3: the secretary saves the minutes of the day's meeting."""
+    place = place_for(request, KEEP)
+    office, now = place.office, timezone.now()
+    day, _form = _day(request.POST, local_today(office, now))
+    form = MinutesForm(request.POST)
+    if form.is_valid():
+        try:
+            meetings.meeting_record(
+                office=office,
+                date=day,
+                minutes=form.cleaned_data["minutes"],
+                by=request.user,
+                now=now,
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("Minutes saved."))
+            return redirect(_meeting_url(office, day))
+    return _meeting_page(request, place, day, minutes_form=form, status=INVALID)
+
+
+@login_required
+@require_POST
+def meeting_problem_add(request: HttpRequest) -> HttpResponse:
+    """R-7.3: a problem raised at the meeting, escalated at once if the box is ticked."""
+    place = place_for(request, KEEP)
+    office, now = place.office, timezone.now()
+    day, _form = _day(request.POST, local_today(office, now))
+    form = ProblemForm(request.POST, salespeople=salespeople_of(office))
+    if form.is_valid():
+        try:
+            problem = meetings.problem_raise(
+                office=office,
+                date=day,
+                text=form.cleaned_data["text"],
+                raised_by=form.cleaned_data["raised_by"],
+                escalate=form.cleaned_data["escalate"],
+                by=request.user,
+                now=now,
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            if problem.escalated:
+                messages.success(request, _("Problem recorded and escalated to leadership."))
+            else:
+                messages.success(request, _("Problem recorded."))
+            return redirect(_meeting_url(office, day))
+    return _meeting_page(request, place, day, problem_form=form, status=INVALID)
+
+
+def _problem_in_my_offices(request: HttpRequest, pk: int) -> MeetingProblem:
+    problem = (
+        MeetingProblem.objects.select_related("office", "meeting")
+        .filter(pk=pk, office_id__in=office_ids_of(request.user))
+        .first()
+    )
+    if problem is None:  # another office's problem is not there
+        raise Http404
+    return problem
+
+
+@login_required
+@require_POST
+def meeting_problem_escalate(request: HttpRequest, pk: int) -> HttpResponse:
+    """R-7.3: escalate an open problem to company leadership (again: nothing happens)."""
+    problem = _problem_in_my_offices(request, pk)
+    if not may(request.user, KEEP, problem.office):
+        raise PermissionDenied
+    try:
+        meetings.problem_escalate(problem=problem, by=request.user, now=timezone.now())
+    except DomainError as exc:
+        messages.error(request, str(exc.detail))
+    else:
+        messages.success(request, _("Escalated to leadership."))
+    return redirect(_meeting_url(problem.office, problem.meeting.date))
+
+
+def _escalations_page(
+    request: HttpRequest, *, bound: dict | None = None, status: int = 200
+) -> HttpResponse:
+    problems = meetings.escalations_open(request.user)
+    for problem in problems:
+        problem.close_form = None
+        if may(request.user, CLOSE, problem.office):
+            problem.close_form = (bound or {}).get(problem.pk) or ResolutionForm(
+                prefix=f"p{problem.pk}"
+            )
+    return render(request, "reports/escalations.html", {"problems": problems}, status=status)
+
+
+@login_required
+@require_GET
+def escalations(request: HttpRequest) -> HttpResponse:
+    """R-7.3: the open escalated problems, oldest first: every office's for the director
+    (who closes them), the managed offices' for a manager."""
+    if not may_in_any_office(request.user, FOLLOW):
+        raise PermissionDenied
+    return _escalations_page(request)
+
+
+@login_required
+@require_POST
+def escalation_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """R-7.3: the director closes an escalated problem with its resolution."""
+    problem = _problem_in_my_offices(request, pk)
+    if not may(request.user, CLOSE, problem.office):
+        raise PermissionDenied
+    if not problem.escalated:
+        raise Http404
+    form = ResolutionForm(request.POST, prefix=f"p{problem.pk}")
+    if form.is_valid():
+        try:
+            meetings.problem_close(
+                problem=problem,
+                resolution=form.cleaned_data["resolution"],
+                by=request.user,
+                now=timezone.now(),
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        except DomainError as exc:  # closed meanwhile by someone else
+            messages.error(request, str(exc.detail))
+            return redirect("reports:escalations")
+        else:
+            messages.success(request, _("Problem closed."))
+            return redirect("reports:escalations")
+    return _escalations_page(request, bound={problem.pk: form}, status=INVALID)
+
+
+urlpatterns = [
+    path("meeting/", meeting, name="meeting"),
+    path("meeting/minutes/", meeting_minutes, name="meeting_minutes"),
+    path("meeting/problems/", meeting_problem_add, name="meeting_problem_add"),
+    path(
+        "meeting/problems/<int:pk>/escalate/",
+        meeting_problem_escalate,
+        name="meeting_problem_escalate",
+    ),
+    path("escalations/", escalations, name="escalations"),
+    path("escalations/<int:pk>/close/", escalation_close, name="escalation_close"),
+]

@@ -1,0 +1,232 @@
+"""The daily meeting (R-7.3): the secretary's minutes, the problems raised, and their
+escalation to company leadership. Writes (services) first, then reads (selectors).
+
+Decisions:
+- A problem can be escalated at any time while it is open; R-7.3 asks for the same day, so
+  `escalated_at` records when, and the pages flag an escalation made after the meeting's day.
+- Escalating an escalated problem changes nothing and notifies nobody again.
+- Closing needs a resolution (also a database constraint); a closed problem stays closed.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from common.errors import DomainError
+from notifications.services import notify
+from reception.selectors import counters_of_day
+from staff.choices import Role
+from staff.models import Office
+from staff.permissions import manages, office_ids_of
+
+from .choices import DayOffKind
+from .models import DayOff, Meeting, MeetingProblem
+from .selectors import Diary, diaries_for, local_today, salespeople_of
+
+NOTIFIED_TEXT = 120  # characters of the problem quoted in the directors' notification
+
+# ---------------------------------------------------------------- services
+
+
+def _not_future(office: Office, date: datetime.date, now) -> None:
+    if date > local_today(office, now):
+        raise ValidationError({"date": [_("The meeting of a future day cannot be recorded.")]})
+
+
+def _meeting_of(office: Office, date: datetime.date) -> Meeting:
+    meeting, _created = Meeting.objects.get_or_create(office=office, date=date)
+    return meeting
+
+
+@transaction.atomic
+def meeting_record(*, office: Office, date: datetime.date, minutes: str, by, now) -> Meeting:
+    """R-7.3: the secretary (or the manager) records the minutes of the day's meeting; a later
+    save replaces the text and records who saved it and when."""
+    _not_future(office, date, now)
+    minutes = (minutes or "").strip()
+    if not minutes:
+        raise ValidationError({"minutes": [_("Write the minutes.")]})
+    meeting = Meeting.objects.select_for_update().get(pk=_meeting_of(office, date).pk)
+    meeting.minutes, meeting.recorded_by, meeting.updated_at = minutes, by, now
+    meeting.save(update_fields=["minutes", "recorded_by", "updated_at"])
+    return meeting
+
+
+@transaction.atomic
+def problem_raise(
+    *,
+    office: Office,
+    date: datetime.date,
+    text: str,
+    raised_by=None,
+    escalate: bool = False,
+    by,
+    now,
+) -> MeetingProblem:
+    """R-7.3: a problem raised at the day's meeting, by one of the office's salespeople or by
+    nobody in particular; escalated at once when the meeting cannot solve it."""
+    _not_future(office, date, now)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": [_("Describe the problem.")]})
+    if raised_by is not None and not salespeople_of(office).filter(pk=raised_by.pk).exists():
+        raise ValidationError({"raised_by": [_("Not a salesperson of this office.")]})
+    problem = MeetingProblem.objects.create(
+        meeting=_meeting_of(office, date),
+        office=office,
+        text=text,
+        raised_by=raised_by,
+        created_at=now,
+        created_by=by,
+    )
+    if escalate:
+        problem = problem_escalate(problem=problem, by=by, now=now)
+    return problem
+
+
+def _directors() -> QuerySet:
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.DIRECTOR)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+@transaction.atomic
+def problem_escalate(*, problem: MeetingProblem, by, now) -> MeetingProblem:
+    """R-7.3: escalate to company leadership: every director is notified once. Escalating
+    again is a no-op; a closed problem cannot be escalated."""
+    problem = MeetingProblem.objects.select_for_update().select_related("office").get(pk=problem.pk)
+    if problem.closed_at is not None:
+        raise DomainError(_("This problem is already closed."), code="already_closed")
+    if problem.escalated_at is not None:
+        return problem
+    problem.escalated_at, problem.escalated_by = now, by
+    problem.save(update_fields=["escalated_at", "escalated_by"])
+    params = {
+        "office": problem.office.name,
+        "problem": Truncator(problem.text).chars(NOTIFIED_TEXT),
+    }
+    url = reverse("reports:escalations")
+    for director in _directors():
+        notify(kind="problem_escalated", params=params, now=now, url=url, recipient=director)
+    return problem
+
+
+@transaction.atomic
+def problem_close(*, problem: MeetingProblem, resolution: str, by, now) -> MeetingProblem:
+    """R-7.3: the problem is solved: closed with the resolution, off the open list."""
+    resolution = (resolution or "").strip()
+    if not resolution:
+        raise ValidationError({"resolution": [_("Write the resolution.")]})
+    problem = MeetingProblem.objects.select_for_update().get(pk=problem.pk)
+    if problem.closed_at is not None:
+        raise DomainError(_("This problem is already closed."), code="already_closed")
+    problem.closed_at, problem.closed_by, problem.resolution = now, by, resolution
+    problem.save(update_fields=["closed_at", "closed_by", "resolution"])
+    return problem
+
+
+# ---------------------------------------------------------------- selectors
+
+
+def escalated_late(problem: MeetingProblem) -> bool:
+    """R-7.3: escalated after the meeting's own (office-local) day."""
+    if problem.escalated_at is None:
+        return False
+    local = problem.escalated_at.astimezone(problem.office.tzinfo).date()
+    return local > problem.meeting.date
+
+
+@dataclass
+class MeetingDay:
+    """What the 18:00 meeting looks at (R-7.3): the day's diaries as its input, the front
+    desk's counts (R-2.8), the minutes and the problems raised."""
+
+    office: Office
+    date: datetime.date
+    meeting: Meeting | None
+    diaries: list[Diary]
+    counts: dict
+    problems: list[MeetingProblem] = field(default_factory=list)
+
+    @property
+    def owed(self) -> list[Diary]:
+        return [d for d in self.diaries if not d.day_off]
+
+    @property
+    def submitted(self) -> list[Diary]:
+        return [d for d in self.diaries if d.submitted_at is not None]
+
+    @property
+    def late(self) -> list[Diary]:
+        return [d for d in self.diaries if d.late]
+
+    @property
+    def missing(self) -> list[Diary]:
+        return [d for d in self.owed if d.submitted_at is None]
+
+    @property
+    def diary_problems(self) -> list[Diary]:
+        return [d for d in self.diaries if d.problems]
+
+
+def meeting_day(*, office: Office, date: datetime.date) -> MeetingDay:
+    """The meeting page's data in a constant number of queries: the salespeople (1), their
+    diaries (5, reports.selectors.diaries_for), their days off (1), the counts (2), the
+    meeting (1) and its problems (1)."""
+    diaries = diaries_for(office=office, date=date, salespeople=salespeople_of(office))
+    off = dict(
+        DayOff.objects.filter(office=office, date=date).values_list("salesperson_id", "kind")
+    )
+    for diary in diaries:
+        kind = off.get(diary.salesperson.pk)
+        diary.day_off = DayOffKind(kind).label if kind else ""
+    problems = list(
+        MeetingProblem.objects.filter(office=office, meeting__date=date)
+        .select_related("meeting", "office", "raised_by", "escalated_by", "closed_by")
+        .order_by("created_at", "pk")
+    )
+    for problem in problems:
+        problem.escalated_late = escalated_late(problem)
+    return MeetingDay(
+        office=office,
+        date=date,
+        meeting=Meeting.objects.filter(office=office, date=date)
+        .select_related("recorded_by")
+        .first(),
+        diaries=diaries,
+        counts=counters_of_day(office=office, day=date),
+        problems=problems,
+    )
+
+
+def escalation_offices(user) -> list[int]:
+    """The offices whose escalations the user follows: a manager's own, a director's all."""
+    offices = Office.objects.filter(pk__in=office_ids_of(user)).order_by("pk")
+    return [o.pk for o in offices if manages(user, o)]
+
+
+def escalations_open(user) -> list[MeetingProblem]:
+    """R-7.3: the escalated problems not yet closed in the offices the user follows, oldest
+    escalation first (two queries whatever their number)."""
+    problems = list(
+        MeetingProblem.objects.filter(
+            office__in=escalation_offices(user),
+            escalated_at__isnull=False,
+            closed_at__isnull=True,
+        )
+        .select_related("meeting", "office", "raised_by", "escalated_by", "created_by")
+        .order_by("escalated_at", "pk")
+    )
+    for problem in problems:
+        problem.escalated_late = escalated_late(problem)
+    return problems
