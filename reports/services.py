@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from common.errors import DomainError
+from common.history import job_context
 from staff.models import Office
 
 from .choices import DayOffKind, FineKind
@@ -117,7 +118,8 @@ def fines_assess(*, office: Office | None = None, day: datetime.date | None = No
     offices = [office] if office is not None else list(Office.objects.filter(is_active=True))
     created = 0
     for each in offices:
-        with transaction.atomic():
+        # two runs at once (two beats, a re-delivered task) take turns, then find the fines
+        with transaction.atomic(), job_context(ASSESS_FINES):
             created += _assess_office(each, day or assessed_day(each, now), now)
     return created
 
