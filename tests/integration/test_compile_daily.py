@@ -71,6 +71,7 @@ def test_worker_compiles_the_front_desk_counts(worker):
             time.sleep(0.2)
 
     assert notified, f"no compilation after {WAIT_FOR_TASK_S} s; worker log:\n{worker.log()}"
+    assert Notification.objects.filter(kind="daily_counts_compiled").count() == 1
     rows = DailyCount.objects.filter(office=office, date=DAY).values("source_channel_id", *FIELDS)
     start = datetime.datetime(2026, 11, 27, tzinfo=SH)
     live = front_desk_counts(office, start, start + datetime.timedelta(days=1))
