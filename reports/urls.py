@@ -1,10 +1,11 @@
 """The reports pages, mounted at /reports/: each area's module lists its own paths."""
 
-from .views import analytics, dashboard, diary, fines, meeting, periodic
+from .views import analytics, dashboard, diary, fines, index, meeting, periodic
 
 app_name = "reports"
 
 urlpatterns = [
+    *index.urlpatterns,
     *diary.urlpatterns,
     *fines.urlpatterns,
     *meeting.urlpatterns,

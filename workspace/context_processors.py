@@ -6,6 +6,9 @@ from staff.permissions import may
 
 from .roles import work_pages_for
 
+# the roles with at least one page on the reports index (reports.views.index)
+REPORT_READERS = (Role.SALESPERSON, Role.SECRETARY, Role.MANAGER, Role.DIRECTOR, Role.ASSISTANT)
+
 
 def navigation(request):
     """The menu: the user's work pages, then shared pages the user's roles may use."""
@@ -23,6 +26,8 @@ def navigation(request):
         items.append((_("Diaries"), reverse("reports:diaries")))
     if user.has_role(Role.SALESPERSON, Role.SECRETARY, Role.MANAGER, Role.DIRECTOR, Role.FINANCE):
         items.append((_("Units"), reverse("deals:board")))
+    if user.has_role(*REPORT_READERS):
+        items.append((_("Reports"), reverse("reports:index")))
     items.append((_("Offices"), reverse("workspace:offices")))
     if may(user, "staff.list"):
         items.append((_("Staff"), reverse("workspace:staff")))
