@@ -2,7 +2,16 @@ from django.contrib import admin
 
 from staff.permissions import office_ids_of
 
-from .models import Call, DutyState, Referral, Roster, RosterEntry, Visit, VisitEvent
+from .models import (
+    Call,
+    DailyCount,
+    DutyState,
+    Referral,
+    Roster,
+    RosterEntry,
+    Visit,
+    VisitEvent,
+)
 
 
 class ScopedReadOnlyAdmin(admin.ModelAdmin):
@@ -86,3 +95,21 @@ class CallAdmin(ScopedReadOnlyAdmin):
 @admin.register(Referral)
 class ReferralAdmin(ScopedReadOnlyAdmin):
     list_display = ["registered_at", "referrer", "phone", "name"]
+
+
+@admin.register(DailyCount)
+class DailyCountAdmin(ScopedReadOnlyAdmin):
+    """R-2.8: compiled by reception.compile_daily; shown here."""
+
+    list_display = [
+        "date",
+        "office",
+        "source_channel",
+        "walk_in_parties",
+        "new_customers",
+        "returning_customers",
+        "customer_calls",
+        "non_customer_calls",
+    ]
+    list_filter = ["office"]
+    date_hierarchy = "date"

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from staff.permissions import office_ids_of
 
-from .models import DayOff, Fine, WorkDiary
+from .models import DayOff, Fine, Meeting, MeetingProblem, PeriodReport, WorkDiary
 
 
 class OfficeScoped(admin.ModelAdmin):
@@ -44,3 +44,27 @@ class WorkDiaryAdmin(OfficeScoped):
 class FineAdmin(WorkDiaryAdmin):
     list_display = ["date", "salesperson", "office", "kind", "offence_number", "amount"]
     list_filter = ["kind", "office"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(WorkDiaryAdmin):
+    """R-7.3: kept on the meeting page; shown here."""
+
+    list_display = ["date", "office", "recorded_by", "updated_at"]
+    list_filter = ["office"]
+
+
+@admin.register(MeetingProblem)
+class MeetingProblemAdmin(WorkDiaryAdmin):
+    list_display = ["created_at", "office", "text", "escalated_at", "closed_at"]
+    list_filter = ["office"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(PeriodReport)
+class PeriodReportAdmin(WorkDiaryAdmin):
+    """R-7.4: the written parts, written on the report pages; shown here."""
+
+    list_display = ["period_start", "author", "office", "kind", "submitted_at"]
+    list_filter = ["kind", "office"]
+    date_hierarchy = "period_start"
