@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from common.widgets import DateInput
 from leads.models import Customer
 from leads.rules import normalize_phone
 from leads.selectors import channels_active
@@ -200,7 +201,7 @@ class ResearchStepForm(forms.Form):
 class RosterForm(forms.Form):
     """R-2.2: the day's order. Each salesperson gets a position, or none (not on rotation)."""
 
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=DateInput())
 
     def __init__(self, *args, salespeople: list[User], positions: dict[int, int], **kwargs):
         super().__init__(*args, **kwargs)

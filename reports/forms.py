@@ -6,6 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from common.widgets import DateInput
+
 from .choices import DayOffKind
 from .models import Meeting, WorkDiary
 
@@ -15,7 +17,7 @@ TEXT_LIMIT = 5000
 class DayForm(forms.Form):
     """`?date=`: the office-local day shown (today when absent or bad)."""
 
-    date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(required=False, widget=DateInput())
 
 
 class DiaryForm(forms.ModelForm):

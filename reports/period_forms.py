@@ -4,6 +4,8 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from common.widgets import DateInput
+
 from .choices import ReportKind
 from .forms import TEXT_LIMIT
 from .models import PeriodReport
@@ -16,9 +18,7 @@ class ReportPeriodForm(forms.Form):
     contains the day (today when absent or bad)."""
 
     kind = forms.ChoiceField(label=_("Report"), choices=OWN_KINDS, required=False)
-    date = forms.DateField(
-        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date = forms.DateField(label=_("Date"), required=False, widget=DateInput())
 
 
 class WeekForm(forms.Form):
@@ -27,7 +27,7 @@ class WeekForm(forms.Form):
     date = forms.DateField(
         label=_("A day of the week"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.widgets import DateInput
 from staff.models import Office
 
 DAY, WEEK, MONTH, RANGE = "day", "week", "month", "range"
@@ -80,15 +81,9 @@ class PeriodForm(forms.Form):
         ],
         required=False,
     )
-    date = forms.DateField(
-        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date = forms.DateField(label=_("Date"), required=False, widget=DateInput())
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
     def clean(self):
         data = super().clean()
