@@ -48,7 +48,7 @@ def badge(request: HttpRequest) -> HttpResponse:
     """The header's badge. Nothing new since `seen` → 204 (htmx leaves the page alone, so an
     open dropdown stays open); something new → the badge, and an event pages refresh on."""
     state = _state(request.user)
-    seen = request.GET.get("seen")
+    seen = request.GET.get("seen") or None  # the page's first poll sends an empty one
     if seen == state:
         return HttpResponse(status=204)
     response = _badge(request, state)
