@@ -162,8 +162,8 @@ class ReferralForm(forms.Form):
 
 
 class DutyStatusForm(forms.Form):
-    salesperson = forms.ModelChoiceField(queryset=User.objects.none())
-    status = forms.ChoiceField(choices=DutyStatus.choices)
+    salesperson = forms.ModelChoiceField(label=_("Salesperson"), queryset=User.objects.none())
+    status = forms.ChoiceField(label=_("Status"), choices=DutyStatus.choices)
 
     def __init__(self, *args, office: Office, **kwargs):
         super().__init__(*args, **kwargs)
@@ -195,7 +195,7 @@ class AssignForm(forms.Form):
 
 
 class ResearchStepForm(forms.Form):
-    step = forms.ChoiceField(choices=ResearchStep.choices)
+    step = forms.ChoiceField(label=_("Step"), choices=ResearchStep.choices)
 
 
 class RosterForm(forms.Form):

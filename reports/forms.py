@@ -17,7 +17,7 @@ TEXT_LIMIT = 5000
 class DayForm(forms.Form):
     """`?date=`: the office-local day shown (today when absent or bad)."""
 
-    date = forms.DateField(required=False, widget=DateInput())
+    date = forms.DateField(label=_("Date"), required=False, widget=DateInput())
 
 
 class DiaryForm(forms.ModelForm):
