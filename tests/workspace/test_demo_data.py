@@ -177,3 +177,30 @@ def test_units_a_hold_and_a_subscription_once(tmp_path):
     assert hold.expires_at > AFTERNOON  # still held when the demo is shown
     assert "created (48 units)" in out and "kept (48 units)" in again
     assert "no deal added" in again
+
+
+def test_yesterdays_diaries_meeting_and_a_weekly_report_once(tmp_path):
+    """R-7 in the demo: yesterday sales1 on time (with the manager's reply), sales2 late, sales3
+    on leave, sales4 missing → two fines, each its person's first of the month (R-7.2); the meeting's minutes and one
+    problem escalated to the director (R-7.3); sales1's report of last week (R-7.4)."""
+    from reports.models import DayOff, Fine, Meeting, MeetingProblem, PeriodReport, WorkDiary
+
+    out, _ = demo_data(tmp_path, AFTERNOON)
+    again, _ = demo_data(tmp_path, AFTERNOON)
+    yesterday = DAY - datetime.timedelta(days=1)
+    diaries = {d.salesperson.username: d for d in WorkDiary.objects.filter(date=yesterday)}
+    assert set(diaries) == {"sales1", "sales2"}
+    assert diaries["sales1"].manager_reply and diaries["sales1"].replied_by.username == "manager"
+    assert DayOff.objects.get(date=yesterday).salesperson.username == "sales3"
+    fines = {f.salesperson.username: (f.kind, f.amount) for f in Fine.objects.all()}
+    assert fines == {"sales2": ("late", 10), "sales4": ("missing", 10)}  # each one's first
+    assert Meeting.objects.get(date=yesterday).minutes
+    problem = MeetingProblem.objects.get()
+    assert problem.escalated_at is not None and problem.closed_at is None
+    report = PeriodReport.objects.get()
+    assert (report.author.username, report.kind, report.period_end) == (
+        "sales1",
+        "weekly",
+        datetime.date(2026, 11, 22),
+    )
+    assert "already has diaries" in again

@@ -27,6 +27,11 @@ from leads.models import Customer, SourceChannel
 from reception import services as desk
 from reception.choices import CallKind, DutyStatus
 from reception.models import Call, Roster, Visit
+from reports import meetings
+from reports import services as report_services
+from reports.models import WorkDiary
+from reports.periodic import report_submit
+from reports.periods import week_of
 from staff.choices import Role
 from staff.models import Office, User
 from staff.services import staff_set_roles
@@ -146,6 +151,7 @@ class Command(BaseCommand):
         morning_note = self.morning(office, users, day, start, end)
         units_note = self.units(office)
         deals_note = self.deals(office, users, start, end)
+        reports_note = self.reports(office, users, day)
 
         self.stdout.write(self.style.SUCCESS(f"Demo office: {office.name} ({office.code})"))
         self.stdout.write("Demo users (passwords are new each run):")
@@ -157,6 +163,7 @@ class Command(BaseCommand):
             credentials_file.chmod(0o600)
         self.stdout.write(f"Demo {day}: {roster_note}; {morning_note}")
         self.stdout.write(f"Demo units: {units_note}; {deals_note}")
+        self.stdout.write(f"Demo reports: {reports_note}")
 
     def staff(self, office):
         users, credentials = {}, {}
@@ -376,3 +383,79 @@ class Command(BaseCommand):
             now=end - datetime.timedelta(minutes=10),
         )
         return f"1 hold ({held}), 1 subscription ({subscription.number})"
+
+    def reports(self, office, users, day) -> str:
+        """Once per office, yesterday's 17:00 diaries and 18:00 meeting (R-7.1–R-7.3): sales1
+        on time with the manager's reply, sales2 late, sales3 on leave, sales4 missing — so the
+        fines job fines sales2 and sales4 — a problem escalated to the director, and sales1's
+        weekly report of last week (R-7.4)."""
+        if WorkDiary.objects.filter(office=office).exists():
+            return "the office already has diaries, none added"
+        tz, yesterday = office.tzinfo, day - datetime.timedelta(days=1)
+
+        def at(date, hour, minute=0):
+            return datetime.datetime.combine(date, datetime.time(hour, minute), tzinfo=tz)
+
+        manager = users["manager"]
+        report_services.day_off_set(
+            office=office,
+            salesperson=users["sales3"],
+            date=yesterday,
+            kind="leave",
+            by=manager,
+            now=at(yesterday, 9),
+        )
+        on_time = report_services.diary_submit(
+            salesperson=users["sales1"],
+            office=office,
+            date=yesterday,
+            feedback="周女士看了1-601，嫌总价高，想等优惠。",
+            problems="样板间空调坏了，客户体验差。",
+            now=at(yesterday, 16, 30),
+        )
+        report_services.diary_submit(
+            salesperson=users["sales2"],
+            office=office,
+            date=yesterday,
+            feedback="李秀英准备交认购金。",
+            problems="",
+            now=at(yesterday, 18, 10),
+        )
+        report_services.diary_reply(
+            diary=on_time,
+            manager=manager,
+            reply="空调已报修，明天上午修好。",
+            now=at(yesterday, 18, 30),
+        )
+        fines = report_services.fines_assess(office=office, day=yesterday, now=at(day, 0, 1))
+        meetings.meeting_record(
+            office=office,
+            date=yesterday,
+            minutes="1. 各置业顾问汇报当日接待情况。2. 样板间空调故障，需尽快维修。",
+            by=users["secretary"],
+            now=at(yesterday, 18, 40),
+        )
+        meetings.problem_raise(
+            office=office,
+            date=yesterday,
+            text="样板间空调坏了三天，物业不处理，需公司协调。",
+            raised_by=users["sales1"],
+            escalate=True,
+            by=users["secretary"],
+            now=at(yesterday, 18, 45),
+        )
+        last_week = week_of(day, office).previous(office)
+        report_submit(
+            author=users["sales1"],
+            office=office,
+            kind="weekly",
+            period=last_week,
+            summary="本周接待12组，新客户8组，成交1套。",
+            problems="周末客流大，接待人手紧张。",
+            plan="重点跟进周女士和王先生。",
+            now=at(last_week.end, 16),
+        )
+        return (
+            f"yesterday's diaries ({fines} fines), the meeting with 1 escalated problem, "
+            "1 weekly report"
+        )
