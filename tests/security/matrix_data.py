@@ -1,0 +1,359 @@
+"""The data set of the permission matrix (issue 7, "Who may see and do what"), built once per
+module inside a transaction that is rolled back at the end.
+
+Two offices. In office A ("own office") one user per persona — the eight roles and a member
+with no role at all — plus two more salespeople; in office B ("other office") a manager, a
+secretary, finance and two salespeople who own B's objects. Every kind of object a URL can
+name exists three times:
+
+- `own`:   in office A and, where objects have an owner, the salesperson persona's own
+           (their customer and claim, the visit they received, their diary, fine, report,
+           the dispute they opened, the hold of their customer ...);
+- `peer`:  in office A but someone else's (another salesperson's customer, claim, diary ...);
+- `other`: in office B, someone else's.
+
+A user's own object in an office they do not belong to cannot exist (the director belongs to
+every office), so "other office × own object" has no cell.
+"""
+
+import contextlib
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from attribution.models import Collision
+from attribution.services import claim_start, dispute_open, followup_log
+from common.models import JobRun
+from deals import contracts
+from deals import services as deals
+from deals.factories import ProjectFactory, UnitFactory
+from deals.models import Refund
+from leads.factories import CustomerFactory, channel
+from notifications.services import notify
+from reception.factories import roster_for
+from reception.services import visit_register
+from reports import meetings
+from reports.choices import ReportKind
+from reports.models import Fine
+from reports.periodic import report_submit
+from reports.periods import week_of
+from reports.services import diary_submit
+from staff.choices import Role
+from staff.factories import OfficeFactory, UserFactory
+
+# persona code → the role it holds (None: a member of office A without any role)
+PERSONAS: dict[str, str | None] = {
+    "SE": Role.SECRETARY,
+    "SP": Role.SALESPERSON,
+    "MA": Role.MANAGER,
+    "DI": Role.DIRECTOR,
+    "AS": Role.ASSISTANT,
+    "FI": Role.FINANCE,
+    "CL": Role.CLERK,
+    "WH": Role.WAREHOUSE,
+    "NR": None,
+}
+SCOPES = ("own", "peer", "other")
+# the customers' phones, by what they are to the salesperson persona "SP"
+PHONES = {
+    "own": "13900000001",  # SP's customer: claim, visit, follow-up, hold
+    "peer": "13900000002",  # sp2's, the same in office A
+    "other": "13900000003",  # spb's, in office B
+    "deal_own": "13900000004",  # SP's deal: subscription and contract
+    "deal_peer": "13900000005",
+    "deal_other": "13900000006",
+    "disputed_a": "13900000007",  # held by sp2, disputed by SP
+    "disputed_a2": "13900000008",  # held by sp3, disputed by sp2
+    "disputed_b": "13900000009",  # held by spb2, disputed by spb
+}
+SP_OWN_PHONES = (PHONES["own"], PHONES["deal_own"])
+
+
+@contextlib.contextmanager
+def rolled_back(django_db_blocker):
+    """Everything written inside is undone at the end: the test database stays as it was
+    (the claim-event table refuses DELETE, so a rollback is the only clean-up there is)."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@dataclass
+class World:
+    a: Any
+    b: Any
+    users: dict[str, Any]  # persona code → user (all in office A)
+    people: dict[str, Any]  # the other actors: sp2, sp3 (A), spb, spb2, seb, mab, fib (B)
+    objects: dict[str, dict[str, Any]] = field(default_factory=dict)  # kind → scope → obj
+    notifications: dict[str, Any] = field(default_factory=dict)  # persona → own notification
+    today_a: datetime.date | None = None
+    today_b: datetime.date | None = None
+    clients: dict[str, Any] = field(default_factory=dict)  # persona → logged-in test client
+
+    def obj(self, kind: str, scope: str, persona: str | None = None):
+        """The object of `kind` for a scope; `own` of a persona's notification or staff record
+        is the persona's own."""
+        if scope == "own" and kind == "notification" and persona:
+            return self.notifications[persona]
+        if scope == "own" and kind == "staff" and persona:
+            return self.users[persona]
+        return self.objects[kind][scope]
+
+    def pk(self, kind: str, scope: str, persona: str | None = None) -> int:
+        return self.obj(kind, scope, persona).pk
+
+    def office(self, scope: str):
+        return self.b if scope == "other" else self.a
+
+    def today(self, scope: str) -> datetime.date:
+        return self.today_b if scope == "other" else self.today_a
+
+
+def _claimed(office, owner, now, phone):
+    at = now - datetime.timedelta(hours=2)
+    customer = CustomerFactory(office=office, registered_by=owner, registered_at=at, phone=phone)
+    claim_start(household=customer.household, owner=owner, now=at, actor=owner, detail={})
+    return customer
+
+
+def _local_today(office, now) -> datetime.date:
+    return timezone.localtime(now, office.tzinfo).date()
+
+
+def _schedule(subscription, now) -> tuple[Decimal, list[dict]]:
+    due = timezone.localdate(now) + datetime.timedelta(days=3)
+    rest = [{"kind": "down_payment", "due_date": due, "amount": Decimal("300000.00")}]
+    return subscription.deposit + Decimal("300000.00"), rest
+
+
+def _deals(office, seller, customers, now, clerk_of_money, manager) -> dict[str, Any]:
+    """Units, a hold per customer in `customers` (its owner's), a released hold (a refund), a
+    subscription and a contract, of one office."""
+    ProjectFactory(office=office, name="一期")
+    out: dict[str, Any] = {"free_unit": UnitFactory(office=office)}
+    holds = []
+    for customer, owner in customers["hold"]:
+        unit = UnitFactory(office=office)
+        holds.append(deals.hold_create(unit=unit, customer=customer, actor=owner, now=now))
+    out["holds"] = holds
+    released = deals.hold_create(
+        unit=UnitFactory(office=office), customer=customers["hold"][0][0], actor=seller, now=now
+    )
+    deals.hold_release(hold=released, actor=manager, now=now)  # its fee: a refund to pay
+    subs = []
+    for customer, owner in customers["subscribe"]:
+        subs.append(
+            deals.subscription_create(
+                unit=UnitFactory(office=office),
+                customer=customer,
+                deposit=Decimal("20000.00"),
+                actor=owner,
+                now=now,
+            )
+        )
+    out["subscriptions"] = subs
+    total, schedule = _schedule(subs[0], now)
+    out["contract"] = contracts.contract_create(
+        subscription=subs[0], total_price=total, schedule=schedule, actor=clerk_of_money, now=now
+    )
+    return out
+
+
+def build_world() -> World:
+    now = timezone.now()
+    a = OfficeFactory(name="矩阵甲售楼处", code="matrix-a")
+    b = OfficeFactory(name="矩阵乙售楼处", code="matrix-b")
+    users = {
+        code: UserFactory(username=f"m-{code.lower()}", roles=[role] if role else [], offices=[a])
+        for code, role in PERSONAS.items()
+    }
+
+    def person(name, role, office):
+        return UserFactory(username=f"m-{name}", roles=[role], offices=[office])
+
+    people = {
+        "sp2": person("sp2", Role.SALESPERSON, a),
+        "sp3": person("sp3", Role.SALESPERSON, a),
+        "spb": person("spb", Role.SALESPERSON, b),
+        "spb2": person("spb2", Role.SALESPERSON, b),
+        "seb": person("seb", Role.SECRETARY, b),
+        "mab": person("mab", Role.MANAGER, b),
+        "fib": person("fib", Role.FINANCE, b),
+    }
+    sp, sp2, sp3 = users["SP"], people["sp2"], people["sp3"]
+    spb, spb2 = people["spb"], people["spb2"]
+    world = World(a=a, b=b, users=users, people=people)
+    world.today_a, world.today_b = _local_today(a, now), _local_today(b, now)
+
+    # today's rosters: the board, the duty statuses and the roster API have something to show
+    roster_for(a, world.today_a, [sp, sp2, sp3], manager=users["MA"])
+    roster_for(b, world.today_b, [spb, spb2], manager=people["mab"])
+
+    # customers, each claimed by its salesperson
+    owner_of = {"own": sp, "peer": sp2, "other": spb, "deal_own": sp, "deal_peer": sp2}
+    owner_of.update(deal_other=spb, disputed_a=sp2, disputed_a2=sp3, disputed_b=spb2)
+    c = {
+        key: _claimed(owner.offices.get(), owner, now, PHONES[key])
+        for key, owner in owner_of.items()
+    }
+    world.objects["customer"] = {"own": c["own"], "peer": c["peer"], "other": c["other"]}
+    world.objects["claim"] = {
+        scope: c[scope].household.claims.get() for scope in ("own", "peer", "other")
+    }
+
+    # the visit each owner received (R-2.1 rule "owner"), registered at the desk
+    desk = {"own": users["SE"], "peer": users["SE"], "other": people["seb"]}
+    world.objects["visit"] = {
+        scope: visit_register(
+            office=c[scope].office,
+            actor=desk[scope],
+            phone=c[scope].phone,
+            source_channel=channel(),
+            now=now - datetime.timedelta(minutes=30),
+        )[0]
+        for scope in ("own", "peer", "other")
+    }
+    owners = {"own": sp, "peer": sp2, "other": spb}
+    world.objects["followup"] = {
+        scope: followup_log(
+            customer=c[scope], author=owners[scope], kind="call", note="回访", now=now
+        )
+        for scope in ("own", "peer", "other")
+    }
+
+    # disputes: sp's own (they collided on sp2's customer), sp2's, and one in office B
+    def disputed(customer, claimant):
+        Collision.objects.create(
+            office=customer.office,
+            customer=customer,
+            salesperson=claimant,
+            claim=customer.household.claims.get(),
+            at=now,
+        )
+        return dispute_open(customer=customer, opener=claimant, reason="我先接待的", now=now)
+
+    world.objects["dispute"] = {
+        "own": disputed(c["disputed_a"], sp),
+        "peer": disputed(c["disputed_a2"], sp2),
+        "other": disputed(c["disputed_b"], spb),
+    }
+
+    # units, holds, subscriptions, contracts, refunds
+    deals_a = _deals(
+        a,
+        sp,
+        {
+            "hold": [(c["own"], sp), (c["peer"], sp2)],
+            "subscribe": [(c["deal_own"], sp), (c["deal_peer"], sp2)],
+        },
+        now,
+        users["FI"],
+        users["MA"],
+    )
+    deals_b = _deals(
+        b,
+        spb,
+        {"hold": [(c["other"], spb)], "subscribe": [(c["deal_other"], spb)]},
+        now,
+        people["fib"],
+        people["mab"],
+    )
+    world.objects["unit"] = {"own": deals_a["free_unit"], "other": deals_b["free_unit"]}
+    holds = {"own": deals_a["holds"][0], "peer": deals_a["holds"][1], "other": deals_b["holds"][0]}
+    world.objects["hold"] = holds
+    world.objects["held_unit"] = {scope: h.unit for scope, h in holds.items()}
+    subs = {
+        "own": deals_a["subscriptions"][0],  # contracted
+        "peer": deals_a["subscriptions"][1],
+        "other": deals_b["subscriptions"][0],  # contracted
+    }
+    world.objects["subscription"] = subs
+    world.objects["subscribed_unit"] = {scope: s.unit for scope, s in subs.items()}
+    world.objects["contract"] = {"own": deals_a["contract"], "other": deals_b["contract"]}
+    world.objects["refund"] = {
+        "own": Refund.objects.get(office=a),
+        "other": Refund.objects.get(office=b),
+    }
+
+    # the work diary (R-7.1), fines (R-7.2), weekly reports (R-7.4)
+    yesterday = {scope: world.today(scope) - datetime.timedelta(days=1) for scope in SCOPES}
+    world.objects["diary"] = {
+        scope: diary_submit(
+            salesperson=owners[scope],
+            office=world.office(scope),
+            date=yesterday[scope],
+            feedback="客户关心学区",
+            problems="",
+            now=now,
+        )
+        for scope in SCOPES
+    }
+    world.objects["fine"] = {
+        scope: Fine.objects.create(
+            office=world.office(scope),
+            salesperson=owners[scope],
+            date=yesterday[scope] - datetime.timedelta(days=1),
+            kind="missing",
+            offence_number=1,
+            amount=Decimal("10.00"),
+        )
+        for scope in SCOPES
+    }
+    world.objects["report"] = {
+        scope: report_submit(
+            author=owners[scope],
+            office=world.office(scope),
+            kind=ReportKind.WEEKLY,
+            period=week_of(yesterday[scope], world.office(scope)),
+            summary="本周总结",
+            problems="",
+            plan="",
+            now=now,
+        )
+        for scope in SCOPES
+    }
+
+    # the daily meeting's problems (R-7.3), escalated to leadership
+    world.objects["problem"] = {
+        "own": meetings.problem_raise(
+            office=a,
+            date=world.today_a,
+            text="车位不够",
+            raised_by=sp,
+            escalate=True,
+            by=users["SE"],
+            now=now,
+        ),
+        "other": meetings.problem_raise(
+            office=b,
+            date=world.today_b,
+            text="样板间漏水",
+            raised_by=spb,
+            escalate=True,
+            by=people["seb"],
+            now=now,
+        ),
+    }
+
+    # notifications: every persona's own, and someone else's in each office
+    for code, user in users.items():
+        world.notifications[code] = notify(
+            kind="claim_assigned", params={"customer": "周女士"}, now=now, recipient=user
+        )
+    world.objects["notification"] = {
+        "peer": notify(kind="claim_assigned", params={}, now=now, recipient=sp2),
+        "other": notify(kind="claim_assigned", params={}, now=now, recipient=spb),
+    }
+    world.objects["office"] = {"own": a, "other": b}
+    world.objects["staff"] = {"peer": sp2, "other": spb}
+    world.objects["jobrun"] = {"own": JobRun.objects.create(name="matrix", ran_at=now)}
+    return world

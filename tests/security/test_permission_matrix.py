@@ -1,0 +1,899 @@
+"""The permission matrix (issue 7, "Who may see and do what").
+
+Every URL pattern of the resolver — pages, the API with its custom actions, the Excel exports
+(`?format=xlsx` on a report page is the same URL), the search boxes, the admin — is requested
+with its path parameters filled with real objects (tests/security/matrix_data.py):
+
+- as anonymous: a page sends to the login page (302 to /accounts/login/?next=<path>), the API
+  answers 401 (TokenAuthentication comes first in REST_FRAMEWORK, so DRF answers 401 with
+  WWW-Authenticate rather than 403), the admin sends to its own login; only the allow-list
+  below is reachable without logging in;
+- as every persona (the eight roles and a member with no role) × scope (own office and own
+  object / own office and someone else's object / the other office): the status of the TABLE
+  below, which is derived from staff/permissions.py RULES and RULES.md — not from what the code
+  does. Where RULES leave the refusal's code open (403 or 404), the view decides and the row
+  says so. GET for every URL; state-changing URLs also with their method (POST, PUT) and an
+  empty or minimal body: a role without the right gets 403/404 and nothing changes in the
+  database (the rows written to the tables of the project's apps are counted before and after,
+  from PostgreSQL's per-transaction statistics).
+
+A cell passes when the status matches. A LEAK is a 2xx (or a redirect that is not to a login
+page) where the table says refused, a full phone number shown to someone who may only see it
+masked, a change to the database by a refused request, or any 500. Each test prints
+"permission matrix: N cells tested, leaks 0" and fails with the list of leaking cells; cells
+whose status differs from the table without leaking are listed by a second assertion.
+"""
+
+import datetime
+import io
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from pypdf import PdfReader
+
+from tests.security.matrix_data import (
+    PERSONAS,
+    PHONES,
+    SP_OWN_PHONES,
+    World,
+    build_world,
+    rolled_back,
+)
+
+# ---------------------------------------------------------------- expectations
+
+OK = "ok"  # the request passes the permission check: not 401/403/404/405, never a 500
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """A 302 whose Location starts with `to`; `login` marks a refusal (a login page)."""
+
+    to: str
+    login: bool = False
+
+
+LOGIN = Redirect("/accounts/login/?next=", login=True)
+ADMIN_LOGIN = Redirect("/admin/login/?next=", login=True)
+ADMIN_INDEX = Redirect("/admin/")  # logging out of the admin when not logged in to it
+
+ROLES = "SE SP MA DI AS FI CL WH"
+ALL = f"{ROLES} NR"  # every member of office A, the one without a role included
+MANAGES = "MA DI"  # staff.permissions.manages: the office's manager, the director (every office)
+FULL_VIEW = {"SE", "MA", "DI", "FI"}  # attribution.visibility.FULL_VIEW_ROLES
+
+
+def who(allowed: str, ok: Any = 200, no: Any = 403, **special) -> dict[str, Any]:
+    """One scope's column: the personas in `allowed` get `ok`, the others `no`, except
+    `special` (persona code → expected)."""
+    codes = allowed.split()
+    column = {p: (ok if p in codes else no) for p in PERSONAS}
+    column.update(special)
+    return column
+
+
+def elsewhere(own: dict[str, Any], no: Any = 404, **special) -> dict[str, Any]:
+    """The other office: the director as in his own (he belongs to every office: RULES.md
+    "a director can see all"); for everyone else the other office and its objects are not
+    there (staff/places.py: another office's id is a 404)."""
+    column = {p: no for p in PERSONAS}
+    column["DI"] = own["DI"]
+    column.update(special)
+    return column
+
+
+@dataclass(frozen=True)
+class Row:
+    """One URL name and method, with its expected status per scope and persona."""
+
+    name: str
+    method: str = "GET"
+    own: dict[str, Any] | None = None
+    peer: dict[str, Any] | None = None
+    other: dict[str, Any] | None = None
+    kind: str | None = None  # the World object kind whose pk fills the path
+    kwargs: Callable[[World, str, str], dict] | None = None  # custom path parameters
+    query: dict | Callable[[World, str, str], dict] | None = None
+    body: dict | Callable[[World, str, str], dict] | None = None
+    office_param: bool = False  # the office is named in the query (GET) or the body (POST)
+    export: bool = False  # the same cells again with ?format=xlsx
+    hidden: Callable[[World, str, str], list[str]] | None = None  # never in the response
+    anonymous: Any = None  # what anonymous gets; None: the login page / 401 / admin login
+    # who of the personas is tested: all; False: anonymous only (logging out would end the
+    # persona's session); or some persona codes
+    personas: bool | str = True
+
+    def tested_as(self, persona: str) -> bool:
+        if isinstance(self.personas, str):
+            return persona in self.personas.split()
+        return self.personas
+
+    def scopes(self) -> dict[str, dict[str, Any]]:
+        return {
+            s: column
+            for s, column in (("own", self.own), ("peer", self.peer), ("other", self.other))
+            if column is not None
+        }
+
+
+def page(name: str, allowed: str, *, method="GET", ok=None, no=403, **kw) -> Row:
+    """A page of one office picked with ?office= (or the form's `office`): own office and the
+    other office (404, the director as in his own)."""
+    ok = ok if ok is not None else (200 if method == "GET" else OK)
+    own = who(allowed, ok, no)
+    kw.setdefault("other", elsewhere(own))
+    return Row(name, method, own=own, office_param=True, **kw)
+
+
+def on_object(name: str, kind: str, allowed: str, *, method="GET", ok=None, no=403, **kw) -> Row:
+    """A URL naming an object: own and peer alike (an office-level rule) unless `peer` is
+    given; the other office's object is not there (404, the director as in his own)."""
+    ok = ok if ok is not None else (200 if method == "GET" else OK)
+    own = kw.pop("own", None) or who(allowed, ok, no)
+    kw.setdefault("peer", own)
+    kw.setdefault("other", elsewhere(own))
+    return Row(name, method, own=own, kind=kind, **kw)
+
+
+def api_any(name: str, allowed: str, *, method="GET", ok=None, **kw) -> Row:
+    """An API list or create: the role check in any of the user's offices comes first
+    (`may_in_any_office`), so a wrong role gets 403 whatever it sent."""
+    ok = ok if ok is not None else (200 if method == "GET" else OK)
+    return Row(name, method, own=who(allowed, ok, 403), **kw)
+
+
+# ---------------------------------------------------------------- path parameters and bodies
+
+WORK_PAGE = {
+    "SE": "desk",
+    "SP": "my",
+    "MA": "manage",
+    "DI": "director",
+    "AS": "channels",
+    "FI": "finance",
+    "CL": "clerk",
+    "WH": "warehouse",
+    "NR": "desk",  # no page of their own: any page is someone else's
+}
+ANOTHER_WORK_PAGE = {**{p: "director" for p in PERSONAS}, "DI": "desk"}
+
+
+def work_page_slug(world: World, scope: str, persona: str) -> dict:
+    return {"slug": (WORK_PAGE if scope == "own" else ANOTHER_WORK_PAGE)[persona]}
+
+
+def roster_path(world: World, scope: str, persona: str) -> dict:
+    return {"office_id": world.office(scope).pk, "date": world.today(scope).isoformat()}
+
+
+def office_path(world: World, scope: str, persona: str) -> dict:
+    return {"office_id": world.office(scope).pk}
+
+
+def diary_date(world: World, scope: str, persona: str) -> dict:
+    return {"date": world.today_a.isoformat()}
+
+
+def salesperson_of(scope: str, world: World):
+    """The salesperson whose object the scope is about: the persona "SP", sp2, spb."""
+    people = {"own": world.users["SP"], "peer": world.people["sp2"], "other": world.people["spb"]}
+    return people[scope]
+
+
+def duty_status_form(world: World, scope: str, persona: str) -> dict:
+    return {"salesperson": salesperson_of(scope, world).pk, "status": "away_business"}
+
+
+def followup_body(world: World, scope: str, persona: str) -> dict:
+    return {"customer": world.pk("customer", scope), "kind": "call", "note": "回访"}
+
+
+def phones_not_in_full(world: World, scope: str, persona: str) -> list[str]:
+    """attribution.visibility: the desk, managers, the director and finance see phones in
+    full; a salesperson their own customers' only; anyone else none."""
+    if persona in FULL_VIEW:
+        return []
+    return [p for p in PHONES.values() if not (persona == "SP" and p in SP_OWN_PHONES)]
+
+
+def every_phone(world: World, scope: str, persona: str) -> list[str]:
+    return list(PHONES.values())  # the customer picker masks every phone (customer_options)
+
+
+# ---------------------------------------------------------------- the table
+#
+# Persona codes: SE secretary, SP salesperson, MA manager, DI director, AS assistant,
+# FI finance, CL clerk, WH warehouse, NR a member of office A with no role.
+# Scopes: own (office A, the salesperson's own object), peer (office A, another salesperson's
+# object), other (office B). Columns not given are derived by `page` / `on_object`.
+
+SEARCH = {"q": "1390"}
+
+WORKSPACE = [
+    # every role lands on its work page; no role: the "no role" page, 403
+    Row("workspace:home", own=who(ROLES, ok=Redirect("/w/"), NR=403)),
+    Row("workspace:offices", own=who(ALL)),  # office.view: the offices one belongs to
+    on_object("workspace:office", "office", ALL, peer=None),  # office.view: a member
+    Row("workspace:staff", own=who(MANAGES)),  # staff.list
+    # workspace.<role>: one's own work page, nobody else's
+    Row("workspace:page", kwargs=work_page_slug, own=who(ROLES, NR=403), peer=who("")),
+]
+
+RECEPTION = [
+    # reception.desk: the secretary of the office (the director is not a secretary)
+    page("reception:lookup", "SE", query=SEARCH, hidden=phones_not_in_full),
+    page("reception:referrer_options", "SE", query={"referrer_q": "1390"}),
+    page("reception:visit_register", "SE", method="POST"),  # reception.register_visit
+    page("reception:desk_visits", "SE"),
+    page("reception:counters", "SE"),
+    page("reception:call_register", "SE", method="POST"),  # reception.log_call
+    page("reception:referral_register", "SE", method="POST"),  # reception.register_referral
+    # reception.view_roster: any member of the office, a member without a role too
+    page("reception:my_visits", ALL),
+    page("reception:board", ALL),
+    # reception.set_duty_status: the manager, the secretary, the salesperson themself (R-2.2)
+    page(
+        "reception:duty_status",
+        "SE SP MA DI",
+        method="POST",
+        body=duty_status_form,
+        peer=who("SE MA DI", OK),
+    ),
+    page("reception:unassigned", "SE MA DI"),  # reception.view_unassigned
+    page("reception:roster", MANAGES),  # reception.set_roster
+    page("reception:roster", MANAGES, method="POST"),
+    # reception.assign_visit: the manager (R-2.4)
+    on_object("reception:visit_assign", "visit", MANAGES, method="POST"),
+    # reception.research_step: a salesperson, the secretary or the director of the office
+    on_object("reception:visit_research", "visit", "SP SE DI", method="POST"),
+    # reception.receive_on_behalf: the desk or the manager (R-5.4)
+    on_object("reception:visit_on_behalf", "visit", "SE MA DI", method="POST"),
+]
+
+ATTRIBUTION = [
+    # attribution.log_followup: the phone page of a salesperson of the office
+    page("attribution:my", "SP"),
+    page("attribution:register", "SP", method="POST"),  # leads.register_own (R-1.3)
+    page("attribution:claims", MANAGES),  # attribution.manage_claims
+    # a follow-up on one's own claim only (API.md: the claim's owner); another's claim,
+    # and any claim for a non-owner, is not there (the view's choice: 404)
+    on_object("attribution:followup", "claim", "SP", method="POST", no=404, peer=who("", no=404)),
+    on_object("attribution:reassign", "claim", MANAGES, method="POST"),  # reassign_released
+    # view_timeline (the owner, a manager) or view_claims (a salesperson: the limited view,
+    # R-5.3); other roles 403. The peer's customer: the salesperson sees it masked.
+    on_object("attribution:customer", "customer", "SP MA DI", hidden=phones_not_in_full),
+    # link_household: the owner or a manager (R-4.1)
+    on_object(
+        "attribution:household_link",
+        "customer",
+        "SP MA DI",
+        method="POST",
+        peer=who(MANAGES, OK),
+    ),
+    # open_dispute: a salesperson of the office (R-5.6); the director is not a salesperson
+    on_object(
+        "attribution:dispute_open",
+        "customer",
+        "SP",
+        method="POST",
+        other=elsewhere({"DI": 403}),
+    ),
+    # rule_dispute (the manager, the director: the office's list) or view_disputes (a
+    # salesperson: only the disputes they are the claimant of). A salesperson's list takes no
+    # ?office= — it shows their own disputes in their own offices, so B's id changes nothing.
+    # Their order: no dispute rule in any office is a 403 before the office is looked at.
+    page("attribution:disputes", "SP MA DI", other=who("SP DI", MA=404)),
+    # a dispute: the office's manager (rule_dispute) or its claimant; others 403
+    on_object("attribution:dispute", "dispute", "SP MA DI", peer=who(MANAGES)),
+    on_object("attribution:dispute_rule", "dispute", MANAGES, method="POST"),
+]
+
+NOTIFICATIONS = [
+    Row("notifications:list", own=who(ALL)),  # one's own notifications, whoever one is
+    Row("notifications:badge", own=who(ALL)),
+    Row("notifications:read", "POST", own=who(ALL, ok=OK)),
+    # one's own notification opens (302 to its link); anybody else's is not there
+    Row(
+        "notifications:open",
+        kind="notification",
+        own=who(ALL, ok=302),
+        peer=who("", no=404),
+        other=who("", no=404),
+    ),
+]
+
+DEALS = [
+    # deals.view_units: any member of the office (R-6.1)
+    page("deals:board", ALL),
+    page("deals:customer_options", ALL, query=SEARCH, hidden=every_phone),
+    page("deals:board_export", ALL),  # the board as .xlsx
+    on_object("deals:unit_panel", "unit", ALL, peer=None),
+    # deals.hold: a salesperson or the secretary of the office (R-6.2)
+    on_object("deals:unit_hold", "unit", "SP SE", method="POST", peer=None),
+    # deals.subscribe: a salesperson or finance of the office (R-6.3)
+    on_object("deals:unit_subscribe", "unit", "SP FI", method="POST", peer=None),
+    on_object("deals:hold_convert", "held_unit", "SP FI", method="POST"),
+    # deals.release_hold: the manager or any salesperson of the office (R-6.2)
+    on_object("deals:hold_release", "held_unit", "SP MA DI", method="POST"),
+    # deals.withdraw: the manager (R-5.5)
+    on_object("deals:subscription_withdraw", "subscribed_unit", MANAGES, method="POST"),
+    page("deals:units_import", MANAGES),  # deals.manage_units
+    page("deals:units_import", MANAGES, method="POST"),
+    # the printable agreement (R-6.3): deals.view_units, any member of the office; the
+    # customer's phone on it as attribution.visibility allows (masked for most)
+    on_object("deals:agreement", "subscription", ALL, hidden=phones_not_in_full),
+    on_object("deals:agreement_pdf", "subscription", ALL, hidden=phones_not_in_full),
+]
+
+FINANCE = [
+    page("finance:page", "FI MA DI"),  # deals.view_refunds: finance or the manager
+    # deals.pay_refund; a refund of the office is not there for who may not see refunds
+    on_object("finance:refund_pay", "refund", "FI MA DI", method="POST", no=404, peer=None),
+    # deals.record_payment: finance of the office only (not the manager, not the director)
+    on_object(
+        "finance:payment_record",
+        "contract",
+        "FI",
+        method="POST",
+        peer=None,
+        other=elsewhere({"DI": 403}),
+    ),
+]
+
+REPORTS = [
+    Row("reports:index", own=who(ALL)),  # the report pages one may open: a list for anyone
+    page("reports:diary", "SP"),  # reports.write_diary (R-7.1)
+    page("reports:diary", "SP", method="POST"),
+    page("reports:diaries", MANAGES),  # reports.view_diaries
+    # reports.view_diaries to reply; the salesperson cannot reply to their own
+    on_object("reports:diary_reply", "diary", MANAGES, method="POST"),
+    page("reports:fines", "SP MA DI", export=True),  # reports.view_fines
+    # reports.waive_fine: the manager; a salesperson sees their own fine (403 to waive it)
+    # but not a colleague's (404); a fine is not there for roles that see no fines
+    on_object(
+        "reports:fine_waive",
+        "fine",
+        MANAGES,
+        method="POST",
+        no=404,
+        own=who(MANAGES, OK, 404, SP=403),
+        peer=who(MANAGES, OK, 404),
+    ),
+    # GET: manage_days_off (the manager) or write_diary (a salesperson: their own calendar)
+    page("reports:days_off", "SP MA DI"),
+    page("reports:days_off", MANAGES, method="POST"),  # reports.manage_days_off only
+    page("reports:meeting", "SE MA DI"),  # reports.keep_minutes (R-7.3)
+    page("reports:meeting_minutes", "SE MA DI", method="POST"),
+    page("reports:meeting_problem_add", "SE MA DI", method="POST"),
+    on_object("reports:meeting_problem_escalate", "problem", "SE MA DI", method="POST", peer=None),
+    Row("reports:escalations", own=who(MANAGES)),  # reports.view_escalations, no ?office=
+    # reports.close_escalation: the director only
+    on_object("reports:escalation_close", "problem", "DI", method="POST", peer=None),
+    page("reports:my_report", "SP", export=True),  # reports.write_report (R-7.4)
+    page("reports:my_report", "SP", method="POST"),
+    page("reports:team", "MA DI AS", export=True),  # reports.view_office_reports
+    # a written report: its author, the office's managers (read_team_reports); others 403
+    on_object("reports:period_report", "report", "SP MA DI", peer=who(MANAGES), export=True),
+    # reports.write_team_report: a manager of the office (the director reads, never writes)
+    page("reports:team_report", "MA", export=True),
+    page("reports:team_report", "MA", method="POST"),
+    Row("reports:team_reports", own=who(MANAGES)),  # reports.read_team_reports, no ?office=
+    page("reports:front_desk", "MA DI AS", export=True),  # reports.view_channels (R-2.8)
+    page("reports:channels", "MA DI AS", export=True),  # R-7.6
+    page("reports:dashboard", MANAGES, export=True),  # reports.view_dashboard
+]
+
+API = [
+    Row("api-root", own=who(ALL)),
+    Row("office-list", own=who(ALL)),  # office.view: one's own offices
+    api_any("office-list", "DI", method="POST"),  # office.create
+    on_object("office-detail", "office", ALL, peer=None),
+    # staff.view: one's own record; a manager the staff of their offices (staff.list)
+    Row("staff-list", own=who(ALL)),
+    api_any("staff-list", MANAGES, method="POST"),  # staff.create
+    Row(
+        "staff-detail",
+        kind="staff",
+        own=who(ALL),
+        peer=who(MANAGES, no=404),
+        other=who("DI", no=404),
+    ),
+    # leads.view_customers: any member of the office; what of a customer one sees is the
+    # visibility rule (API.md): phones in full for the desk, managers, the director, finance
+    # and the customer's own salesperson, masked (138****5678) for everyone else
+    Row("customer-list", query=SEARCH, own=who(ALL), hidden=phones_not_in_full),
+    api_any("customer-list", "SP", method="POST"),  # leads.register_own (R-1.3)
+    on_object("customer-detail", "customer", ALL, hidden=phones_not_in_full),
+    # attribution.view_timeline: the owner, a manager, the director (R-5.6)
+    on_object("customer-timeline", "customer", "SP MA DI", peer=who(MANAGES)),
+    # attribution.link_household: the owner, a manager (R-4.1)
+    on_object("customer-household", "customer", "SP MA DI", method="POST", peer=who(MANAGES, OK)),
+    # reception.view_roster: members; reception.set_roster: the manager (R-2.2)
+    Row("roster", kwargs=roster_path, own=who(ALL), other=elsewhere(who(ALL))),
+    Row(
+        "roster",
+        "PUT",
+        kwargs=roster_path,
+        own=who(MANAGES, OK),
+        other=elsewhere(who(MANAGES, OK)),
+    ),
+    # reception.set_duty_status: the manager, the secretary, the salesperson themself
+    Row(
+        "duty-status",
+        "POST",
+        kwargs=office_path,
+        body=duty_status_form,
+        own=who("SE SP MA DI", OK),
+        peer=who("SE MA DI", OK),
+        other=elsewhere(who("DI", OK)),
+    ),
+    # visits: every visit of the office for the desk and the managers (reception.view_visits),
+    # the visits one received for anyone else; ?office= of another office is unknown (400)
+    Row("visit-list", office_param=True, own=who(ALL), other=who("DI", no=400)),
+    api_any("visit-list", "SE", method="POST"),  # reception.register_visit
+    Row(
+        "visit-unassigned",
+        office_param=True,
+        own=who("SE MA DI"),  # reception.view_unassigned
+        other=who("DI", no=400),
+    ),
+    on_object("visit-detail", "visit", "SE SP MA DI", no=404, peer=who("SE MA DI", no=404)),
+    on_object("visit-market-research", "visit", "SP SE DI", method="POST"),  # research_step
+    on_object("visit-on-behalf", "visit", "SE MA DI", method="POST"),  # receive_on_behalf
+    on_object("visit-reassign", "visit", MANAGES, method="POST"),  # assign_visit
+    api_any("call-list", "SE", method="POST"),  # reception.log_call
+    api_any("referral-list", "SE", method="POST"),  # reception.register_referral
+    # a follow-up: the claim's owner only (API.md); anyone but a salesperson is refused before
+    # the body is read; the other office's customer is unknown to a salesperson (400)
+    Row(
+        "followup-list",
+        "POST",
+        body=followup_body,
+        own=who("SP", OK),
+        peer=who(""),
+        other=who("", SP=400),
+    ),
+    on_object("followup-void", "followup", MANAGES, method="POST"),  # void_followup (R-3.8)
+    api_any("claim-list", "SP MA DI"),  # attribution.view_claims
+    api_any("dispute-list", "SP MA DI"),  # attribution.view_disputes
+    api_any("dispute-list", "SP", method="POST"),  # attribution.open_dispute
+    # a dispute: whoever rules on the office's (the manager, the director), and the
+    # salesperson it is about (claimant); not there for anyone else
+    on_object("dispute-detail", "dispute", "SP MA DI", no=404, peer=who(MANAGES, no=404)),
+    on_object("dispute-rule", "dispute", MANAGES, method="POST"),  # attribution.rule_dispute
+    api_any("unit-list", ALL),  # deals.view_units: members
+    api_any("unit-list", MANAGES, method="POST"),  # deals.manage_units
+    api_any("hold-list", "SP SE", method="POST"),  # deals.hold
+    on_object("hold-release", "hold", "SP MA DI", method="POST"),  # deals.release_hold
+    api_any("subscription-list", "SP FI", method="POST"),  # deals.subscribe
+    on_object("subscription-withdraw", "subscription", MANAGES, method="POST"),  # withdraw
+    api_any("refund-list", "FI MA DI"),  # deals.view_refunds
+    # deals.pay_refund in any office first (403), then among the refunds one may see (404)
+    Row(
+        "refund-pay",
+        "POST",
+        kind="refund",
+        own=who("FI MA DI", OK),
+        other=who("DI", OK, 403, FI=404, MA=404),
+    ),
+    api_any("contract-list", "FI MA DI", method="POST"),  # deals.contract
+    # a contract's price, schedule and balance: deals.contract (the manager, finance)
+    on_object("contract-detail", "contract", "FI MA DI", peer=None),
+    # deals.record_payment: finance only, checked in any office first
+    Row("contract-payments", "POST", kind="contract", own=who("FI", OK), other=who("", FI=404)),
+    api_any("chase-list", "SP"),  # deals.view_chase (R-6.4)
+    Row("notification-list", own=who(ALL)),  # one's own notifications
+    Row("notification-read", "POST", own=who(ALL, ok=OK)),
+    api_any("diary-list", "SP MA DI"),  # reports.view_diaries or reports.write_diary
+    Row("diary-detail", "PUT", kwargs=diary_date, own=who("SP", OK)),  # write_diary
+    api_any("fine-list", "SP MA DI"),  # reports.view_fines
+    # reports.waive_fine: the manager; the salesperson's own fine is visible (403 to waive),
+    # a colleague's is not there, nor is any fine for roles that see none
+    on_object(
+        "fine-waive",
+        "fine",
+        MANAGES,
+        method="POST",
+        no=404,
+        own=who(MANAGES, OK, 404, SP=403),
+        peer=who(MANAGES, OK, 404),
+    ),
+]
+
+# Reachable without logging in (salesoffice/urls.py), and why:
+PUBLIC = [
+    # liveness for load balancers and the compose healthcheck: says only "ok"
+    Row("health", own=who(ALL), anonymous=200),
+    # the way in; a logged-in user is sent on to their work (redirect_authenticated_user)
+    Row("login", own=who(ALL, ok=Redirect("/")), anonymous=200),
+    # logging out is POST only (Django 5+); POSTing it would end the personas' sessions
+    Row("logout", own=who(ALL, ok=405), anonymous=405),
+    Row("logout", "POST", personas=False, anonymous=Redirect("/accounts/login/")),
+    # the language switcher of the login page (Django's set_language): sets a cookie only
+    Row("set_language", own=who(ALL, ok=Redirect("/")), anonymous=Redirect("/")),
+    Row(
+        "set_language",
+        "POST",
+        body={"language": "en", "next": "/health/"},
+        personas=False,
+        anonymous=Redirect("/health/"),
+    ),
+    # the API contract is public documentation for external clients (API.md: "served as
+    # OpenAPI 3 at /api/schema/ with interactive docs at /api/docs/"); it holds no data
+    # (the schema is one document for everyone — AllowAny, nothing per user — and takes
+    # half a second to build: requested anonymously and by one persona)
+    Row("api-schema", own=who(ALL), anonymous=200, personas="DI"),
+    Row("api-docs", own=who(ALL), anonymous=200),
+    # obtaining a token needs a username and password, not a session (API.md)
+    Row("api-token", own=who(ALL, ok=405), anonymous=405),
+    Row("api-token", "POST", own=who(ALL, ok=400), anonymous=400),
+    # the admin's own login form (the admin redirects there, not to /accounts/login/)
+    Row("admin:login", own=who(ALL), anonymous=200),
+]
+
+
+# ---------------------------------------------------------------- the admin
+
+# The admin is for staff users (is_staff), which no persona is: every admin page sends them
+# (and anonymous) to the admin's login. Tested: the site's own pages, each app's index, and
+# for one model per project app (and Django's groups) all five model pages with a real object.
+# Skipped: the same five pages of every other model — the same ModelAdmin views behind the
+# same admin_view gate, ~120 URLs that would prove nothing more — and the admin's unnamed
+# patterns (its catch-all and the "<id>/" redirect to "<id>/change/").
+ADMIN_MODELS = {
+    "auth": "group",
+    "staff": "office",
+    "leads": "customer",
+    "attribution": "claim",
+    "reception": "visit",
+    "deals": "unit",
+    "reports": "workdiary",
+    "notifications": "notification",
+    "common": "jobrun",
+}
+ADMIN_OBJECT = {
+    "group": lambda w: Group.objects.get(name="salesperson").pk,
+    "office": lambda w: w.a.pk,
+    "customer": lambda w: w.pk("customer", "own"),
+    "claim": lambda w: w.pk("claim", "own"),
+    "visit": lambda w: w.pk("visit", "own"),
+    "unit": lambda w: w.pk("unit", "own"),
+    "workdiary": lambda w: w.pk("diary", "own"),
+    "notification": lambda w: w.notifications["SP"].pk,
+    "jobrun": lambda w: w.pk("jobrun", "own"),
+}
+ADMIN_PAGES = ("changelist", "add", "change", "history", "delete")
+REFUSED_ADMIN = who("", no=ADMIN_LOGIN)
+
+
+def _admin_rows() -> list[Row]:
+    rows = [
+        Row(f"admin:{name}", own=REFUSED_ADMIN)
+        for name in ("index", "password_change", "password_change_done", "autocomplete")
+    ]
+    rows.append(Row("admin:jsi18n", own=REFUSED_ADMIN))
+    # logging out of the admin without being staff: back to its index (admin_view)
+    rows.append(Row("admin:logout", own=who(ALL, ok=ADMIN_INDEX), anonymous=ADMIN_INDEX))
+    rows.append(
+        Row(
+            "admin:view_on_site",
+            kwargs=lambda w, s, p: {
+                "content_type_id": ContentType.objects.get_for_model(w.a).pk,
+                "object_id": w.a.pk,
+            },
+            own=REFUSED_ADMIN,
+        )
+    )
+    for label in sorted({m._meta.app_label for m in admin.site._registry}):
+        rows.append(
+            Row(
+                "admin:app_list",
+                kwargs=lambda w, s, p, label=label: {"app_label": label},
+                own=REFUSED_ADMIN,
+            )
+        )
+    for label, model in ADMIN_MODELS.items():
+        for view in ADMIN_PAGES:
+            kwargs = None
+            if view not in ("changelist", "add"):
+                kwargs = lambda w, s, p, model=model: {"object_id": ADMIN_OBJECT[model](w)}  # noqa: E731
+            rows.append(Row(f"admin:{label}_{model}_{view}", kwargs=kwargs, own=REFUSED_ADMIN))
+    return rows
+
+
+ADMIN_ROWS = _admin_rows()
+
+
+def admin_skipped(name: str) -> bool:
+    """An admin URL name left out on purpose (see above)."""
+    if not name.startswith("admin:"):
+        return False
+    for view in ADMIN_PAGES:
+        if name.endswith(f"_{view}"):
+            return name not in {r.name for r in ADMIN_ROWS}
+    return False
+
+
+def _with_get_405(rows: list[Row]) -> list[Row]:
+    """GET on a URL that only takes POST or PUT: 405 for whoever is logged in."""
+    read = {r.name for r in rows if r.method == "GET"}
+    extra = []
+    for row in rows:
+        if row.name not in read and row.personas:
+            read.add(row.name)
+            extra.append(Row(row.name, own=who(ALL, ok=405), kind=row.kind, kwargs=row.kwargs))
+    return rows + extra
+
+
+PAGE_ROWS = _with_get_405(
+    WORKSPACE + RECEPTION + ATTRIBUTION + NOTIFICATIONS + DEALS + FINANCE + REPORTS
+)
+API_ROWS = _with_get_405(API)
+TABLE = PAGE_ROWS + API_ROWS + PUBLIC + ADMIN_ROWS
+
+# ---------------------------------------------------------------- running a cell
+
+
+def _project_tables() -> list[str]:
+    labels = ["staff", "leads", "attribution", "reception", "deals", "reports"]
+    labels += ["notifications", "common", "auth", "authtoken"]
+    return sorted(
+        {
+            m._meta.db_table
+            for label in labels
+            for m in apps.get_app_config(label).get_models(include_auto_created=True)
+        }
+    )
+
+
+WRITES_SQL = (
+    "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) "
+    "FROM pg_stat_xact_user_tables WHERE relname = ANY(%s)"
+)
+TABLES: list[str] = []
+
+
+def writes() -> int:
+    """Rows inserted, updated or deleted so far by this transaction in the tables of the
+    project's apps (and the groups, memberships and tokens they share with Django), rolled
+    back savepoints included: PostgreSQL's per-transaction statistics, one cheap query."""
+    if not TABLES:
+        TABLES.extend(_project_tables())
+    with connection.cursor() as cursor:
+        cursor.execute(WRITES_SQL, [TABLES])
+        return cursor.fetchone()[0]
+
+
+def _refusal(expected: Any) -> bool:
+    if isinstance(expected, Redirect):
+        return expected.login
+    return isinstance(expected, int) and expected >= 400
+
+
+def _matches(expected: Any, response, path: str) -> bool:
+    status = response.status_code
+    if expected == OK:
+        return status not in (401, 403, 404, 405) and status < 500
+    if isinstance(expected, Redirect):
+        to = expected.to + (quote(path, safe="/") if expected.login else "")  # ?next=<path>
+        return status == 302 and response.get("Location", "").startswith(to)
+    return status == expected
+
+
+def _login_page(response) -> bool:
+    location = response.get("Location", "")
+    return location.startswith("/accounts/login/") or location.startswith("/admin/login/")
+
+
+@dataclass
+class Result:
+    cells: int = 0
+    leaks: list[str] = field(default_factory=list)
+    mismatches: list[str] = field(default_factory=list)
+
+    def figure(self, what: str) -> str:
+        return f"permission matrix: {self.cells} cells tested, leaks {len(self.leaks)} ({what})"
+
+
+def _value(spec, world: World, scope: str, persona: str) -> dict:
+    if spec is None:
+        return {}
+    return dict(spec(world, scope, persona) if callable(spec) else spec)
+
+
+def path_of(row: Row, world: World, scope: str, persona: str) -> str:
+    kwargs = row.kwargs(world, scope, persona) if row.kwargs else {}
+    if row.kind and not row.kwargs:
+        kwargs = {"pk": world.pk(row.kind, scope, persona)}
+    return reverse(row.name, kwargs=kwargs)
+
+
+def _request(client: Client, row: Row, world: World, scope: str, persona: str, fmt: str | None):
+    path = path_of(row, world, scope, persona)
+    office = {"office": world.office(scope).pk} if row.office_param else {}
+    if row.method == "GET":
+        query = {**_value(row.query, world, scope, persona), **office}
+        if fmt:
+            query["format"] = fmt
+        return path, client.get(path, query)
+    body = {**_value(row.body, world, scope, persona), **office}
+    if path.startswith("/api/"):
+        return path, client.generic(
+            row.method, path, json.dumps(body), content_type="application/json"
+        )
+    return path, client.post(path, body)
+
+
+def _text(response) -> str:
+    if response["Content-Type"] == "application/pdf":
+        pages = PdfReader(io.BytesIO(response.content)).pages
+        return "\n".join(page.extract_text() for page in pages)
+    return response.content.decode(errors="replace")
+
+
+def run_cell(result: Result, client, row, world, scope, persona, expected, fmt=None) -> None:
+    """One request inside a savepoint that is rolled back: what an allowed request changes
+    never reaches the next cell."""
+    label = f"{row.method} {row.name} [{scope}] as {persona}{' ?format=' + fmt if fmt else ''}"
+    posting = row.method != "GET"
+    as_persona = persona if persona in PERSONAS else "SP"  # anonymous: the SP's objects
+    with transaction.atomic():
+        before = writes() if posting and _refusal(expected) else None
+        path, response = _request(client, row, world, scope, as_persona, fmt)
+        try:
+            changed = before is not None and writes() != before
+        except Exception:  # the request broke the transaction: it was a 500 anyway
+            changed = True
+        transaction.set_rollback(True)
+    status = response.status_code
+    result.cells += 1
+    where = f"{label}: {path} → {status}"
+    if status >= 500:
+        result.leaks.append(f"{where} (server error)")
+    elif _refusal(expected) and (
+        200 <= status < 300 or (300 <= status < 400 and not _login_page(response))
+    ):
+        result.leaks.append(f"{where}, the table says {expected}")
+    elif changed:
+        result.leaks.append(f"{where}: a refused request changed the database")
+    elif not _matches(expected, response, path):
+        result.mismatches.append(f"{where}, the table says {expected}")
+    if 200 <= status < 300 and row.hidden and not response.streaming:
+        text = _text(response)
+        shown = [s for s in row.hidden(world, scope, persona) if s in text]
+        if shown:
+            result.leaks.append(f"{where} shows {', '.join(shown)} in full")
+    if fmt == "xlsx" and status == 200 and "spreadsheetml" not in response["Content-Type"]:
+        result.mismatches.append(f"{where}: not an Excel file ({response['Content-Type']})")
+
+
+def run_rows(world: World, client, persona: str, rows: list[Row]) -> Result:
+    result = Result()
+    for row in rows:
+        if not row.tested_as(persona):
+            continue
+        for scope, column in row.scopes().items():
+            expected = column[persona]
+            run_cell(result, client, row, world, scope, persona, expected)
+            if row.export:
+                run_cell(result, client, row, world, scope, persona, expected, fmt="xlsx")
+    return result
+
+
+def check(result: Result, what: str, record_property) -> None:
+    print(result.figure(what))
+    record_property("permission_matrix", result.figure(what))
+    leaks = "\n".join(result.leaks)
+    assert result.leaks == [], f"{result.figure(what)}:\n{leaks}"
+    mismatches = "\n".join(result.mismatches)
+    assert result.mismatches == [], f"{what}: statuses that differ from the table:\n{mismatches}"
+
+
+# ---------------------------------------------------------------- the tests
+
+pytestmark = pytest.mark.django_db
+# a Wednesday morning in Shanghai: the day's roster, yesterday's diaries, this week's reports
+# and today's meeting stay what they are while the module runs, whatever the real clock says
+NOW = datetime.datetime(2026, 3, 18, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The data set and one logged-in client per persona, once for the module; undone at its
+    end. Each test runs in its own savepoint inside (pytest-django), each cell in another."""
+    quiet = logging.getLogger("django.request")  # thousands of 403s and 404s, on purpose
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)
+    try:
+        with time_machine.travel(NOW, tick=False), rolled_back(django_db_blocker):
+            built = build_world()
+            for code, user in built.users.items():
+                client = Client(raise_request_exception=False)
+                client.force_login(user)
+                built.clients[code] = client
+            yield built
+    finally:
+        quiet.setLevel(level)
+
+
+@pytest.mark.parametrize("persona", list(PERSONAS))
+def test_pages_by_role(world, persona, record_property):
+    """Every page, its POST forms and exports, and the admin, per scope, as one persona."""
+    result = run_rows(world, world.clients[persona], persona, PAGE_ROWS + ADMIN_ROWS + PUBLIC)
+    check(result, f"pages as {persona}", record_property)
+
+
+@pytest.mark.parametrize("persona", list(PERSONAS))
+def test_api_by_role(world, persona, record_property):
+    """Every API route and custom action, per scope, as one persona."""
+    result = run_rows(world, world.clients[persona], persona, API_ROWS)
+    check(result, f"API as {persona}", record_property)
+
+
+def test_anonymous(world, record_property):
+    """Nothing but the allow-list without logging in: pages go to the login page with
+    `next`, the API answers 401, the admin goes to its own login; nothing changes."""
+    client = Client(raise_request_exception=False)
+    result = Result()
+    for row in TABLE:
+        expected = row.anonymous
+        if expected is None:
+            path = path_of(row, world, "own", "SP")
+            expected = 401 if path.startswith("/api/") else LOGIN
+            if path.startswith("/admin/"):
+                expected = ADMIN_LOGIN
+        run_cell(result, client, row, world, "own", "anonymous", expected)
+    check(result, "anonymous", record_property)
+
+
+def resolver_names() -> tuple[set[str], list[str]]:
+    """Every named URL pattern (namespaced), and the patterns without a name."""
+    names: set[str] = set()
+    unnamed: list[str] = []
+
+    def walk(resolver, prefix="", namespace=""):
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                ns = namespace
+                if pattern.namespace:
+                    ns = f"{namespace}{pattern.namespace}:"
+                walk(pattern, prefix + str(pattern.pattern), ns)
+            elif isinstance(pattern, URLPattern):
+                if pattern.name:
+                    names.add(f"{namespace}{pattern.name}")
+                else:
+                    unnamed.append(prefix + str(pattern.pattern))
+
+    walk(get_resolver())
+    return names, unnamed
+
+
+def test_every_url_is_in_the_matrix():
+    """A new URL without a row fails here; so does a row whose URL is gone."""
+    names, unnamed = resolver_names()
+    covered = {row.name for row in TABLE}
+    missing = sorted(n for n in names - covered if not admin_skipped(n))
+    assert missing == [], f"URL names not in the matrix: {', '.join(missing)}"
+    assert covered - names == set(), f"rows for URLs that do not exist: {covered - names}"
+    # the admin's unnamed patterns only (its catch-all and "<id>/" → "<id>/change/")
+    assert all(p.startswith("admin/") for p in unnamed), unnamed
+    cells = len(TABLE)  # anonymous: one cell per row
+    for persona in PERSONAS:
+        cells += sum(
+            len(r.scopes()) * (2 if r.export else 1) for r in TABLE if r.tested_as(persona)
+        )
+    print(f"permission matrix: {cells} cells in the table, {len(covered)} URL names")
