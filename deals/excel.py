@@ -13,6 +13,7 @@ rows) is refused as a whole with a single error: nothing is imported.
 
 import datetime
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -182,12 +183,12 @@ def _check_row(values: dict) -> tuple[dict, list[str]]:
         number = _decimal(raw)
         if number is None:
             reasons.append(nan_error)
+        elif number.adjusted() >= (6 if name == "area" else 12):  # before quantize: 1E+30
+            reasons.append(large_error)
         elif number != number.quantize(CENT):
             reasons.append(places_error)
         elif (number <= 0) if name == "area" else (number < 0):
             reasons.append(sign_error)
-        elif number.adjusted() >= (6 if name == "area" else 12):
-            reasons.append(large_error)
         else:
             clean[name] = number.quantize(CENT)
     return clean, reasons
@@ -332,7 +333,8 @@ def export_board(*, office, project: Project, now: datetime.datetime | None = No
     }
     book = Workbook()
     sheet = book.active
-    sheet.title = project.name[:31] or "units"
+    # a project's name may hold [ ] : * ? / \, which a sheet title cannot (openpyxl refuses)
+    sheet.title = re.sub(r"[\[\]:*?/\\]", " ", project.name).strip()[:31] or "units"
     sheet.append(
         [
             _("Project"),

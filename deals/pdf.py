@@ -22,6 +22,7 @@ from staff.permissions import may, office_ids_of
 
 from .choices import SubscriptionStatus
 from .models import Subscription
+from .views import agreement_phone
 
 FONT = "STSong-Light"
 LEFT = 25 * mm
@@ -39,9 +40,10 @@ def _money(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
-def agreement_pdf(subscription) -> bytes:
+def agreement_pdf(subscription, *, phone: str | None = None) -> bytes:
     """The agreement of `subscription` (with its office, unit, project, customer and credited
-    salesperson loaded) as the bytes of a one-page A4 PDF."""
+    salesperson loaded) as the bytes of a one-page A4 PDF; `phone` is the customer's phone as
+    the reader may see it (by default in full)."""
     font = _font()
     s, unit = subscription, subscription.unit
     signed_on = timezone.localtime(s.created_at, s.office.tzinfo)
@@ -68,7 +70,7 @@ def agreement_pdf(subscription) -> bytes:
     sections = [
         (
             _("Customer"),
-            [(_("Name"), s.customer.name), (_("Phone"), s.customer.phone)],
+            [(_("Name"), s.customer.name), (_("Phone"), phone or s.customer.phone)],
         ),
         (
             _("Unit"),
@@ -130,6 +132,8 @@ def agreement_download(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if subscription is None or not may(request.user, "deals.view_units", subscription.office):
         raise Http404
-    response = HttpResponse(agreement_pdf(subscription), content_type="application/pdf")
+    phone = agreement_phone(request.user, subscription, timezone.now())
+    content = agreement_pdf(subscription, phone=phone)
+    response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{subscription.number}.pdf"'
     return response

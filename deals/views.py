@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from attribution.selectors import claim_held
+from attribution.visibility import phone_for
 from common.errors import DomainError
 from leads.rules import mask_phone
 from leads.selectors import customers_search
@@ -374,10 +376,18 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if subscription is None or not may(request.user, "deals.view_units", subscription.office):
         raise Http404
-    tz = subscription.office.tzinfo
+    tz, now = subscription.office.tzinfo, timezone.now()
     context = {
         "s": subscription,
         "office": subscription.office,
         "signed_on": timezone.localtime(subscription.created_at, tz),
+        "phone": agreement_phone(request.user, subscription, now),
     }
     return render(request, "deals/agreement.html", context)
+
+
+def agreement_phone(user, subscription: Subscription, now) -> str:
+    """The customer's phone on the agreement: in full for whoever may see the customer in full
+    (the holder of the deal, the desk, managers, finance), masked for anyone else."""
+    customer = subscription.customer
+    return phone_for(user, customer.phone, claim_held(household=customer.household, now=now))

@@ -20,6 +20,11 @@ class OfficeScopedAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).filter(office__in=office_ids_of(request.user))
 
+    def has_add_permission(self, request):
+        # customers are registered at the desk or by a salesperson (the services), and
+        # what a registration sets is read-only here: an add form could only fail (a 500)
+        return False
+
     def has_delete_permission(self, request, obj=None):
         return False
 

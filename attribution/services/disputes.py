@@ -18,6 +18,7 @@ from staff.permissions import may
 from .. import rules
 from ..choices import ClaimEventKind, ClaimStatus, Decision, DisputeStatus
 from ..models import Claim, Collision, Dispute
+from ..visibility import sees_in_full
 from .claims import claim_start, claim_transfer, require_salesperson_of
 
 
@@ -152,10 +153,12 @@ def dispute_rule(
     dispute.save()
     # both sides: the claimant, and whoever held the claim before (and holds it after) the ruling
     for person in {dispute.claimant, previous_owner, claim.owner if claim else None} - {None}:
+        customer = dispute.customer  # the full phone only to whoever holds the customer now
+        label = str(customer) if sees_in_full(person, claim) else customer.masked_label
         notify(
             recipient=person,
             kind="dispute_ruled",
-            params={"customer": str(dispute.customer), "decision": decision},
+            params={"customer": label, "decision": decision},
             url=f"/attribution/customers/{dispute.customer_id}/",
             now=now,
         )

@@ -1,7 +1,7 @@
 """Contracts, payments and the salesperson's chase list in the API (R-6.4).
 
-A manager or finance of the office signs the contract (`deals.contract`); only finance records
-payments (`deals.record_payment`); a salesperson reads the instalments they chase
+A manager or finance of the office signs and reads the contract (`deals.contract`); only finance
+records payments (`deals.record_payment`); a salesperson reads the instalments they chase
 (`deals.view_chase`). A contract is looked up among the requester's offices (404 otherwise).
 """
 
@@ -197,9 +197,18 @@ class ContractViewSet(viewsets.GenericViewSet):
         contract = self.get_queryset().get(pk=contract.pk)
         return Response(ContractSerializer(contract).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        responses={
+            200: ContractSerializer,
+            403: OpenApiResponse(description="A manager or finance of the office."),
+        }
+    )
     def retrieve(self, request, pk=None):
-        """The contract, its schedule and the balance due (R-6.4)."""
-        return Response(ContractSerializer(get_object_or_404(self.get_queryset(), pk=pk)).data)
+        """The contract, its schedule and the balance due (R-6.4): money that only a manager or
+        finance of the office reads (the salesperson chases instalments through /chase/)."""
+        contract = get_object_or_404(self.get_queryset(), pk=pk)
+        _require(request, "deals.contract", contract.office)
+        return Response(ContractSerializer(contract).data)
 
     @extend_schema(
         request=PaymentCreateSerializer,
