@@ -70,7 +70,7 @@ def board_export(request: HttpRequest) -> HttpResponse:
     projects = Project.objects.filter(office=office).select_related("office")
     raw = request.GET.get("project")
     if raw:
-        project = projects.filter(pk=raw).first() if raw.isdigit() else None
+        project = projects.filter(pk=raw).first() if raw.isdecimal() else None
     else:
         project = projects.first()
     if project is None:

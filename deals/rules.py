@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 CENT = Decimal("0.01")
+MONEY_WHOLE_DIGITS = 12  # DecimalField(max_digits=14, decimal_places=2): up to 999 999 999 999.99
 
 
 def money(value, field: str) -> Decimal:
@@ -19,6 +20,8 @@ def money(value, field: str) -> Decimal:
         raise ValidationError({field: [_("Not an amount of money.")]}) from exc
     if not amount.is_finite() or amount <= 0:
         raise ValidationError({field: [_("The amount must be more than zero.")]})
+    if amount.adjusted() >= MONEY_WHOLE_DIGITS:  # would not fit the column (nor quantize)
+        raise ValidationError({field: [_("The amount is too large.")]})
     if amount != amount.quantize(CENT):
         raise ValidationError({field: [_("At most two decimal places.")]})
     return amount.quantize(CENT)

@@ -19,11 +19,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import DomainError
+from common.inputs import date_in_range, safe_next
 from deals import contracts, services
 from deals.choices import ContractStatus
 from deals.models import MONEY, Contract, Hold, Instalment, Payment, Refund, Subscription
@@ -48,9 +48,10 @@ def _place(request: HttpRequest) -> Place | None:
 def _day(request: HttpRequest, office: Office, now: datetime.datetime) -> datetime.date:
     raw = request.GET.get("date", "")
     try:
-        return datetime.date.fromisoformat(raw)
+        day = datetime.date.fromisoformat(raw)
     except ValueError:
-        return timezone.localtime(now, office.tzinfo).date()
+        day = None
+    return day if date_in_range(day) else timezone.localtime(now, office.tzinfo).date()
 
 
 def _bounds(office: Office, day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
@@ -203,19 +204,11 @@ def refund_pay(request: HttpRequest, pk: int) -> HttpResponse:
             _("Refund of %(amount)s to %(customer)s recorded as paid.")
             % {"amount": f"{refund.amount:.2f}", "customer": refund.customer.name},
         )
-    default = f"{reverse('finance:page')}?office={refund.office_id}"
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        target = default
-    return redirect(target)
+    return _back(request, refund.office_id)
 
 
 def _back(request: HttpRequest, office_id: int) -> HttpResponse:
-    default = f"{reverse('finance:page')}?office={office_id}"
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        target = default
-    return redirect(target)
+    return redirect(safe_next(request, f"{reverse('finance:page')}?office={office_id}"))
 
 
 def _errors(exc: ValidationError) -> str:
@@ -242,7 +235,7 @@ def payment_record(request: HttpRequest, pk: int) -> HttpResponse:
     raw = request.POST.get("instalment", "").strip()
     try:
         if raw:
-            instalment = Instalment.objects.filter(pk=int(raw) if raw.isdigit() else 0).first()
+            instalment = Instalment.objects.filter(pk=int(raw) if raw.isdecimal() else 0).first()
             if instalment is None:
                 raise ValidationError({"instalment": [_("Not an instalment of this contract.")]})
         payment = contracts.payment_record(

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from common.inputs import date_in_range, validate_date
 from common.widgets import DateInput
 from leads.models import Customer
 from leads.rules import normalize_phone
@@ -201,7 +202,7 @@ class ResearchStepForm(forms.Form):
 class RosterForm(forms.Form):
     """R-2.2: the day's order. Each salesperson gets a position, or none (not on rotation)."""
 
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = forms.DateField(label=_("Date"), widget=DateInput(), validators=[validate_date])
 
     def __init__(self, *args, salespeople: list[User], positions: dict[int, int], **kwargs):
         super().__init__(*args, **kwargs)
@@ -241,6 +242,7 @@ class RosterForm(forms.Form):
 def roster_date(raw: str | None, default: datetime.date) -> datetime.date:
     """The roster editor's `?date=`; a malformed date falls back to today."""
     try:
-        return datetime.date.fromisoformat(raw) if raw else default
+        day = datetime.date.fromisoformat(raw) if raw else default
     except ValueError:
         return default
+    return day if date_in_range(day) else default

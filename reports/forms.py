@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from common.inputs import MONTH_REGEX, validate_date
 from common.widgets import DateInput
 
 from .choices import DayOffKind
@@ -17,7 +18,9 @@ TEXT_LIMIT = 5000
 class DayForm(forms.Form):
     """`?date=`: the office-local day shown (today when absent or bad)."""
 
-    date = forms.DateField(label=_("Date"), required=False, widget=DateInput())
+    date = forms.DateField(
+        label=_("Date"), required=False, widget=DateInput(), validators=[validate_date]
+    )
 
 
 class DiaryForm(forms.ModelForm):
@@ -59,7 +62,7 @@ class MonthForm(forms.Form):
 
     month = forms.RegexField(
         label=_("Month"),
-        regex=r"^\d{4}-(0[1-9]|1[0-2])$",
+        regex=MONTH_REGEX,
         required=False,
         widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
     )

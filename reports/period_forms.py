@@ -4,6 +4,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from common.inputs import validate_date
 from common.widgets import DateInput
 
 from .choices import ReportKind
@@ -18,7 +19,9 @@ class ReportPeriodForm(forms.Form):
     contains the day (today when absent or bad)."""
 
     kind = forms.ChoiceField(label=_("Report"), choices=OWN_KINDS, required=False)
-    date = forms.DateField(label=_("Date"), required=False, widget=DateInput())
+    date = forms.DateField(
+        label=_("Date"), required=False, widget=DateInput(), validators=[validate_date]
+    )
 
 
 class WeekForm(forms.Form):
@@ -28,6 +31,7 @@ class WeekForm(forms.Form):
         label=_("A day of the week"),
         required=False,
         widget=DateInput(),
+        validators=[validate_date],
     )
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.inputs import validate_date
 from common.widgets import DateInput
 from staff.models import Office
 
@@ -68,6 +69,9 @@ def period_of(kind: str, day: datetime.date, office: Office) -> Period:
     return Period(DAY, day, day)
 
 
+DAYS = [validate_date]  # years 1900-2999: the period maths stay within the calendar
+
+
 class PeriodForm(forms.Form):
     """The period chooser on every report page: a kind and a day in it, or a range."""
 
@@ -81,9 +85,9 @@ class PeriodForm(forms.Form):
         ],
         required=False,
     )
-    date = forms.DateField(label=_("Date"), required=False, widget=DateInput())
-    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    date = forms.DateField(label=_("Date"), required=False, widget=DateInput(), validators=DAYS)
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput(), validators=DAYS)
+    end = forms.DateField(label=_("To"), required=False, widget=DateInput(), validators=DAYS)
 
     def clean(self):
         data = super().clean()

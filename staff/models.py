@@ -18,7 +18,7 @@ from .choices import Role
 def validate_timezone(value: str) -> None:
     try:
         zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: too long
         raise ValidationError(_("Unknown time zone: %(tz)s"), params={"tz": value}) from exc
 
 

@@ -53,7 +53,7 @@ def work_page(request, slug: str):
 def office_list(request):
     """Offices the user belongs to; the search box refreshes the table through htmx."""
     offices = offices_visible_to(request.user)
-    query = request.GET.get("q", "").strip()
+    query = request.GET.get("q", "").replace("\x00", "").strip()  # PostgreSQL text has no NUL
     if query:
         offices = offices.filter(Q(name__icontains=query) | Q(code__icontains=query))
     template = "workspace/partials/office_rows.html" if request.htmx else "workspace/offices.html"

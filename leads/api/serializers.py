@@ -59,9 +59,16 @@ class VisibleCustomerField(serializers.PrimaryKeyRelatedField):
         return customers_visible_to(self.context["request"].user)
 
 
+class ChannelField(serializers.SlugRelatedField):
+    def to_internal_value(self, data):
+        if "\x00" in str(data):  # PostgreSQL text holds no NUL: no channel has one
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data))
+        return super().to_internal_value(data)
+
+
 def channel_field(**kwargs) -> serializers.SlugRelatedField:
     """A source channel by its `code` (R-1.2); retired channels are refused."""
-    return serializers.SlugRelatedField(slug_field="code", queryset=channels_active(), **kwargs)
+    return ChannelField(slug_field="code", queryset=channels_active(), **kwargs)
 
 
 def mask_name(name: str) -> str:

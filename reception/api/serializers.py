@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common.inputs import validate_date
 from leads.api.serializers import (
     PhoneField,
     VisibleCustomerField,
@@ -122,6 +123,7 @@ class VisitFilterSerializer(OfficeFilterSerializer):
     date = serializers.DateField(
         required=False,
         input_formats=["%Y-%m-%d"],
+        validators=[validate_date],
         help_text=_("Office-local day; defaults to today."),
     )
 

@@ -106,7 +106,11 @@ class RosterView(APIView):
 
     @extend_schema(
         parameters=[OFFICE_PATH, DATE_PATH],
-        responses={200: RosterSerializer, 404: OpenApiResponse(description="No roster that day.")},
+        responses={
+            200: RosterSerializer,
+            400: OpenApiResponse(description="The date is not YYYY-MM-DD."),
+            404: OpenApiResponse(description="No roster that day."),
+        },
     )
     def get(self, request, office_id: int, date: str):
         office = _office_or_404(request, office_id)
@@ -270,7 +274,13 @@ class VisitViewSet(
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(self._render_one(visit), status=code)
 
-    @extend_schema(request=VisitReassignSerializer, responses={200: VisitSerializer})
+    @extend_schema(
+        request=VisitReassignSerializer,
+        responses={
+            200: VisitSerializer,
+            409: OpenApiResponse(description="`unchanged`: already assigned to them."),
+        },
+    )
     @action(detail=True, methods=["post"])
     def reassign(self, request, pk=None):
         """R-2.4: only a manager overrides an assignment, with a written reason."""

@@ -169,7 +169,8 @@ def visit_on_behalf(request: HttpRequest, pk: int) -> HttpResponse:
     office = visit.office
     if not may(request.user, "reception.receive_on_behalf", office):
         raise PermissionDenied
-    receiver = User.objects.filter(pk=request.POST.get("receiver") or 0, is_active=True).first()
+    raw = request.POST.get("receiver", "")
+    receiver = User.objects.filter(pk=int(raw), is_active=True).first() if raw.isdecimal() else None
     error = None
     if receiver is None:
         error = _("Choose who receives the customer.")

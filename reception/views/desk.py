@@ -88,8 +88,8 @@ def referrer_options(request: HttpRequest) -> HttpResponse:
 
 
 def _referrer_choice(form, office: Office):
-    value = form["referrer"].value()
-    return selectors.customer_by_id(office=office, pk=value) if str(value or "").isdigit() else None
+    value = str(form["referrer"].value() or "")
+    return selectors.customer_by_id(office=office, pk=value) if value.isdecimal() else None
 
 
 @login_required

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from attribution.api.serializers import PlainChoiceField
+from common.inputs import MONTH_REGEX, validate_date
 from deals.api.serializers import MoneyField
 from leads.api.serializers import VisibleOfficeField
 
@@ -62,7 +63,7 @@ class DiarySerializer(serializers.Serializer):
 
 
 class DiaryFilterSerializer(serializers.Serializer):
-    date = serializers.DateField(required=False)
+    date = serializers.DateField(required=False, validators=[validate_date])
     office = serializers.IntegerField(required=False, min_value=1)
 
 
@@ -74,7 +75,7 @@ class DiarySubmitSerializer(serializers.Serializer):
 
 class FineFilterSerializer(serializers.Serializer):
     salesperson = serializers.IntegerField(required=False, min_value=1)
-    month = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", required=False, help_text="YYYY-MM")
+    month = serializers.RegexField(MONTH_REGEX, required=False, help_text="YYYY-MM")
     office = serializers.IntegerField(required=False, min_value=1)
 
 

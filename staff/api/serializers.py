@@ -1,12 +1,27 @@
 from django.contrib.auth import password_validation
+from django.db import models
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..choices import Role
 from ..models import Office, User
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$", "example": "17:00:00"}
+)
+class WallClockTimeField(serializers.TimeField):
+    """An office-local time of day, "17:00:00": no UTC offset, so not OpenAPI's `time`
+    (RFC 3339 requires one)."""
+
+
 class OfficeSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.TimeField: WallClockTimeField,
+    }
+
     class Meta:
         model = Office
         fields = [
