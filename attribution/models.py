@@ -12,7 +12,10 @@ from staff.models import Office
 from .choices import ClaimEventKind, ClaimStatus, Decision, DisputeStatus, FollowUpKind, Relation
 
 
-@pghistory.track(model_name="ClaimHistory")
+# History by statement-level triggers: claims.expire_stale releases a fifth of a million
+# claims in one UPDATE, and one INSERT … SELECT of their history rows costs a fraction of a
+# trigger call per row (issue 8)
+@pghistory.track(model_name="ClaimHistory", level=pghistory.Statement)
 class Claim(models.Model):
     """A household's salesperson. Active while protected (R-3.2); at most one active per
     household, guaranteed by a partial unique constraint."""
@@ -32,8 +35,9 @@ class Claim(models.Model):
     )
     started_at = models.DateTimeField(_("started at"))
     last_contact_at = models.DateTimeField(_("last contact"))
-    # rules.protection_end(last_contact_at), stored so that expiry is one set-based UPDATE
-    protected_until = models.DateTimeField(_("protected until"), db_index=True)
+    # rules.protection_end(last_contact_at), stored so that expiry is one set-based UPDATE;
+    # read only on active claims, through the partial index below
+    protected_until = models.DateTimeField(_("protected until"))
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
 
     class Meta:
@@ -45,6 +49,17 @@ class Claim(models.Model):
                 fields=["household"],
                 condition=models.Q(status="active"),
                 name="one_active_claim_per_household",
+            ),
+        ]
+        indexes = [
+            # an office's active claims, the next to lose protection first: the claim lists
+            # and their counts (issue 8). Every read of protected_until is of active claims;
+            # a plain index on it made PostgreSQL scan the whole group's ending claims in date
+            # order and filter the office (25 ms instead of 1 ms for a page at a million)
+            models.Index(
+                fields=["office", "protected_until", "id"],
+                condition=models.Q(status="active"),
+                name="claim_office_active_ending",
             ),
         ]
 

@@ -2,11 +2,15 @@
 
 import pghistory
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from staff.models import Office
+
+from .rules import mask_phone
 
 
 class SourceChannel(models.Model):
@@ -100,7 +104,25 @@ class Customer(models.Model):
             models.Index(
                 fields=["phone"], name="customer_phone_prefix", opclasses=["varchar_pattern_ops"]
             ),
+            # search by a fragment of the phone or of the name (LIKE '%…%', R-2.1): trigram
+            # indexes on exactly what leads.selectors.customers_search compares (contains,
+            # icontains = UPPER(name) LIKE UPPER(…)); migration 0004 creates them concurrently
+            GinIndex(fields=["phone"], name="customer_phone_trgm", opclasses=["gin_trgm_ops"]),
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="customer_name_trgm"),
+            # an office's customers, latest registration first: the list pages (issue 8)
+            models.Index(fields=["office", "-registered_at", "-id"], name="customer_office_recent"),
         ]
 
     def __str__(self) -> str:
         return self.name or self.phone
+
+    @property
+    def masked_phone(self) -> str:
+        """The phone as shown to whoever may not see the customer in full (API.md, visibility)."""
+        return mask_phone(self.phone)
+
+    @property
+    def masked_label(self) -> str:
+        """The customer named for whoever may not see them in full: the name, else the masked
+        phone (str() falls back to the full phone)."""
+        return self.name or self.masked_phone

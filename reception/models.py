@@ -175,7 +175,21 @@ class Visit(models.Model):
                 name="visit_assigned_unless_waiting",
             ),
         ]
-        indexes = [models.Index(fields=["office", "at"], name="visit_office_day")]
+        indexes = [
+            models.Index(fields=["office", "at"], name="visit_office_day"),
+            # the few visits waiting for the manager or in market research, among an office's
+            # hundreds of thousands: the desk, the manager's and the director's pages (issue 8)
+            models.Index(
+                fields=["office", "at"],
+                condition=Q(rule="unassigned"),
+                name="visit_waiting",
+            ),
+            models.Index(
+                fields=["office", "at"],
+                condition=Q(research_status__in=["flagged", "confirmed"]),
+                name="visit_in_research",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.customer} {self.at:%Y-%m-%d %H:%M}"

@@ -11,7 +11,7 @@ from attribution.models import Claim
 from attribution.selectors import active_claims_by_household
 from attribution.visibility import phone_for
 from leads.models import Customer
-from leads.selectors import customers_search, customers_visible_to
+from leads.selectors import SEARCH_ORDER, customers_search, customers_visible_to
 from staff.choices import Role
 from staff.models import Office, User
 from staff.permissions import restrict_to_offices
@@ -190,7 +190,7 @@ def customers_lookup(
     household and its active claim: three queries whatever the number of matches."""
     found = list(
         customers_search(customers_visible_to(user).filter(office=office), query).order_by(
-            "-registered_at", "-pk"
+            *SEARCH_ORDER
         )[:LOOKUP_LIMIT]
     )
     if not found:

@@ -127,22 +127,22 @@ class _AsOfNowFilterBackend(DjangoFilterBackend):
         return {**super().get_filterset_kwargs(request, queryset, view), "now": view.now}
 
 
-def _earliest_customer(path: str, field: str) -> Subquery:
+def _earliest_customer(field: str, **where) -> Subquery:
     return Subquery(
-        Customer.objects.filter(household=OuterRef(path))
-        .order_by("registered_at", "pk")
-        .values(field)[:1]
+        Customer.objects.filter(**where).order_by("registered_at", "pk").values(field)[:1]
     )
 
 
 def _with_customer(qs):
     """Each claim's customer: the earliest of its household (a merged household's members
-    moved on, R-4.1, so look one level further). Subqueries keep the list at a flat count."""
+    moved on, R-4.1, so look one level further). Subqueries keep the list at a flat count;
+    both refer to the claim's own column, so that the list's COUNT joins nothing (issue 8:
+    a join to the households doubled the count of an office's active claims)."""
 
     def first(field):
         return Coalesce(
-            _earliest_customer("household", field),
-            _earliest_customer("household__merged_into", field),
+            _earliest_customer(field, household=OuterRef("household")),
+            _earliest_customer(field, household__merged_from=OuterRef("household")),
         )
 
     return qs.annotate(customer_id=first("pk"), customer_name=first("name"))

@@ -6,6 +6,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
@@ -41,6 +42,7 @@ from .common import (
 TABS = ("active", "released", "deal")
 MAY_SELL = allowed("attribution.log_followup")  # the phone page: a salesperson of the office
 RELEASED_LIMIT = 100
+PAGE_SIZE = 30  # cards with a follow-up form each, on a phone
 
 
 def _mine(user, office):
@@ -60,14 +62,17 @@ def _counts(user, office, now: datetime.datetime) -> dict[str, int]:
     )
 
 
-def _claims(user, office, tab: str, now: datetime.datetime) -> list[Claim]:
+def _claims(user, office, tab: str, now: datetime.datetime, page=None) -> tuple[list, Page | None]:
+    """The tab's claims, decorated; the active and deal tabs a page of PAGE_SIZE at a time (a
+    salesperson of a busy office tracks hundreds of customers: issue 8)."""
     mine = _mine(user, office)
-    if tab == "active":  # the next to lose protection first
-        claims = list(with_next_step(mine.filter(q_active(now))).order_by("protected_until", "pk"))
-    elif tab == "deal":
-        claims = list(
-            with_next_step(mine.filter(status=ClaimStatus.DEAL)).order_by("-started_at", "pk")
-        )
+    if tab in ("active", "deal"):
+        if tab == "active":  # the next to lose protection first
+            qs = with_next_step(mine.filter(q_active(now))).order_by("protected_until", "pk")
+        else:
+            qs = with_next_step(mine.filter(status=ClaimStatus.DEAL)).order_by("-started_at", "pk")
+        page_obj = Paginator(qs, PAGE_SIZE).get_page(page)
+        return decorate(list(page_obj.object_list), office, now), page_obj
     else:  # released households the salesperson does not hold again, latest release first
         rows = (
             mine.filter(q_released(now))
@@ -81,7 +86,7 @@ def _claims(user, office, tab: str, now: datetime.datetime) -> list[Claim]:
             if claim.household_id not in seen and len(claims) < RELEASED_LIMIT:
                 seen.add(claim.household_id)
                 claims.append(claim)
-    return decorate(claims, office, now)
+    return decorate(claims, office, now), None
 
 
 def _to_chase(user, office, now: datetime.datetime) -> list:
@@ -107,12 +112,14 @@ def _with_forms(claims: list[Claim], bound: dict | None = None) -> list[Claim]:
 
 def _page(request: HttpRequest, place: Place, tab: str, status: int = 200, **panels):
     office, now = place.office, timezone.now()
-    claims = _with_forms(_claims(request.user, office, tab, now), panels.get("bound"))
+    claims, page_obj = _claims(request.user, office, tab, now, request.GET.get("page"))
+    claims = _with_forms(claims, panels.get("bound"))
     context = {
         "place": place,
         "office": office,
         "tab": tab,
         "claims": claims,
+        "page_obj": page_obj,
         "counts": _counts(request.user, office, now),
         "to_chase": _to_chase(request.user, office, now),
         "register_form": panels.get("register_form") or RegisterForm(),

@@ -67,7 +67,7 @@ class CustomerViewSet(
         if phone := params.validated_data.get("phone"):
             qs = qs.filter(phone=phone)
         if query := params.validated_data.get("q", "").strip():
-            qs = selectors.customers_search(qs, query)
+            qs = selectors.customers_search(qs, query).order_by(*selectors.SEARCH_ORDER)
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(self._render(page, many=True))
 

@@ -5,8 +5,8 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 
+from common.inputs import safe_next
 from staff.models import Office, User
 from staff.permissions import may
 from staff.places import Place, place_for
@@ -46,10 +46,7 @@ def _changed(response: HttpResponse) -> HttpResponse:
 
 
 def _back(request: HttpRequest, default: str) -> HttpResponse:
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        target = default
-    return redirect(target)
+    return redirect(safe_next(request, default))
 
 
 def _no_office_page(request: HttpRequest, page) -> HttpResponse:

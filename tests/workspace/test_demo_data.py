@@ -181,8 +181,9 @@ def test_units_a_hold_and_a_subscription_once(tmp_path):
 
 def test_yesterdays_diaries_meeting_and_a_weekly_report_once(tmp_path):
     """R-7 in the demo: yesterday sales1 on time (with the manager's reply), sales2 late, sales3
-    on leave, sales4 missing → two fines, each its person's first of the month (R-7.2); the meeting's minutes and one
-    problem escalated to the director (R-7.3); sales1's report of last week (R-7.4)."""
+    on leave, sales4 missing → two fines, each its person's first of the month (R-7.2); the
+    meeting's minutes and one problem escalated to the director (R-7.3); sales1's report of
+    last week (R-7.4)."""
     from reports.models import DayOff, Fine, Meeting, MeetingProblem, PeriodReport, WorkDiary
 
     out, _ = demo_data(tmp_path, AFTERNOON)

@@ -1,0 +1,11 @@
+"""The product's URLs plus the bare control views; mounted only by bench.settings."""
+
+from django.urls import include, path
+
+from .controls import control_insert, control_select
+
+urlpatterns = [
+    path("bench/control/insert/", control_insert, name="bench-control-insert"),
+    path("bench/control/select/", control_select, name="bench-control-select"),
+    path("", include("salesoffice.urls")),
+]
