@@ -256,7 +256,7 @@ def main(argv=None) -> int:  # noqa: C901, PLR0915
                                 run_id=run_id,
                             )  # fmt: skip
                         # the same endpoint with one connection: the service time a lone
-                        # user sees, without the queue of 16 (see bench/RESULTS.md)
+                        # user sees, without the queue of 16 (see the README, Performance)
                         run_id = _next_run_id(connection)
                         if scenario.name == "visit_register":
                             run_ids.append(run_id)
