@@ -8,18 +8,13 @@ Checks:
   its subscription (the whole deposit: a converted hold's fee was credited into it, R-6.2).
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
 
-from django.db.models import DecimalField, ExpressionWrapper, F, Q, Sum
+from django.db.models import ExpressionWrapper, F, Q
 from django.db.models.functions import Coalesce
 
-from .choices import ContractStatus, HoldStatus, SubscriptionStatus
-from .models import Hold, Payment, Refund, Subscription
-
-ZERO = Decimal("0.00")
-MONEY = DecimalField(max_digits=14, decimal_places=2)
+from .models import Refund
+from .money import MONEY, ZERO, money_by_customer
 
 
 @dataclass(frozen=True)
@@ -32,51 +27,14 @@ class Mismatch:
         return f"{self.kind} {self.ref}: {self.detail}"
 
 
-def _sum(expression, condition: Q | None = None):
-    return Coalesce(Sum(expression, filter=condition), ZERO, output_field=MONEY)
-
-
-def _by_customer(qs, key: str, **sums) -> dict[int, dict[str, Decimal]]:
-    return {row[key]: row for row in qs.values(key).annotate(**sums).order_by()}
-
-
 def customer_mismatches(offices=None) -> list[Mismatch]:
-    scope = Q() if offices is None else Q(office__in=offices)
-    holds = _by_customer(
-        Hold.objects.filter(scope),
-        "customer_id",
-        received=_sum("fee"),
-        held=_sum("fee", Q(status=HoldStatus.ACTIVE)),
-    )
-    subs = _by_customer(
-        Subscription.objects.filter(scope),
-        "customer_id",
-        received=_sum(F("deposit") - F("fee_credited")),
-        held=_sum("deposit", Q(status=SubscriptionStatus.ACTIVE)),
-    )
-    payments = _by_customer(
-        Payment.objects.filter(scope),
-        "contract__subscription__customer_id",
-        received=_sum("amount"),
-        held=_sum("amount", Q(contract__status=ContractStatus.ACTIVE)),
-    )
-    refunds = _by_customer(Refund.objects.filter(scope), "customer_id", refunded=_sum("amount"))
-    totals: dict[int, dict[str, Decimal]] = defaultdict(
-        lambda: {"received": ZERO, "held": ZERO, "refunded": ZERO}
-    )
-    for source in (holds, subs, payments):
-        for customer, row in source.items():
-            totals[customer]["received"] += row["received"]
-            totals[customer]["held"] += row["held"]
-    for customer, row in refunds.items():
-        totals[customer]["refunded"] += row["refunded"]
     return [
         Mismatch(
             "customer",
             str(customer),
             f"received {t['received']} − refunded {t['refunded']} ≠ held {t['held']}",
         )
-        for customer, t in sorted(totals.items())
+        for customer, t in sorted(money_by_customer(offices=offices).items())
         if t["received"] - t["refunded"] != t["held"]
     ]
 

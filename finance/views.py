@@ -27,6 +27,7 @@ from common.inputs import date_in_range, safe_next
 from deals import contracts, services
 from deals.choices import ContractStatus
 from deals.models import MONEY, Contract, Hold, Instalment, Payment, Refund, Subscription
+from reception.selectors import day_bounds, office_today
 from staff.choices import Role
 from staff.models import Office
 from staff.permissions import may, office_ids_of
@@ -51,22 +52,14 @@ def _day(request: HttpRequest, office: Office, now: datetime.datetime) -> dateti
         day = datetime.date.fromisoformat(raw)
     except ValueError:
         day = None
-    return day if date_in_range(day) else timezone.localtime(now, office.tzinfo).date()
-
-
-def _bounds(office: Office, day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    """The office-local day as [start, end) instants."""
-    tz = office.tzinfo
-    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
-    end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
-    return start, end
+    return day if date_in_range(day) else office_today(office, now)
 
 
 def cash_summary(office: Office, day: datetime.date) -> dict[str, Decimal | int]:
     """The day's money, four aggregate queries: holding fees received, deposits received
     (the deposit less the holding fee credited toward it, R-6.2), refunds owed and paid,
     and payments received against contracts (R-6.4)."""
-    start, end = _bounds(office, day)
+    start, end = day_bounds(office, day)
     created = Q(created_at__gte=start, created_at__lt=end)
     paid = Q(paid_at__gte=start, paid_at__lt=end)
     holds = Hold.objects.filter(created, office=office).aggregate(
@@ -133,7 +126,7 @@ def _page(request: HttpRequest, *, title=None, intro=None) -> HttpResponse:
         )
     office, now = place.office, timezone.now()
     day = _day(request, office, now)
-    start, end = _bounds(office, day)
+    start, end = day_bounds(office, day)
     tz = office.tzinfo
     refunds = _refunds_to_pay(office)
     for refund in refunds:

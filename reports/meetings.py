@@ -21,14 +21,14 @@ from django.utils.translation import gettext_lazy as _
 
 from common.errors import DomainError
 from notifications.services import notify
-from reception.selectors import counters_of_day
+from reception.selectors import counters_of_day, office_today
 from staff.choices import Role
 from staff.models import Office
 from staff.permissions import manages, office_ids_of
 
 from .choices import DayOffKind
 from .models import DayOff, Meeting, MeetingProblem
-from .selectors import Diary, diaries_for, local_today, salespeople_of
+from .selectors import Diary, diaries_for, salespeople_of
 
 NOTIFIED_TEXT = 120  # characters of the problem quoted in the directors' notification
 
@@ -36,7 +36,7 @@ NOTIFIED_TEXT = 120  # characters of the problem quoted in the directors' notifi
 
 
 def _not_future(office: Office, date: datetime.date, now) -> None:
-    if date > local_today(office, now):
+    if date > office_today(office, now):
         raise ValidationError({"date": [_("The meeting of a future day cannot be recorded.")]})
 
 

@@ -9,13 +9,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from reception.selectors import office_today
 from staff.choices import Role
 from staff.models import Office
 
 from .choices import ReportKind
 from .models import PeriodReport
-from .periods import MONTH, WEEK, Period, month_of, week_of
-from .selectors import local_today
+from .periods import MONTH, WEEK, Period, period_of, week_of
 
 ON_TIME, LATE, MISSING, NOT_DUE = "on_time", "late", "missing", "not_due"
 STATUS_LABELS = {
@@ -29,9 +29,7 @@ STATUS_LABELS = {
 def report_period(kind: str, day: datetime.date, office: Office) -> Period:
     """R-7.4: the period of a report of `kind` that contains `day`: the report week (ending on
     the office's weekly report weekday) or the calendar month."""
-    if kind == ReportKind.MONTHLY:
-        return month_of(day)
-    return week_of(day, office)
+    return period_of(MONTH if kind == ReportKind.MONTHLY else WEEK, day, office)
 
 
 def period_of_report(report: PeriodReport) -> Period:
@@ -66,7 +64,7 @@ def _validate_period(kind: str, period: Period, office: Office, now: datetime.da
             else _("A weekly report covers one report week.")
         )
         raise ValidationError({"period": [message]})
-    if period.start > local_today(office, now):
+    if period.start > office_today(office, now):
         raise ValidationError({"period": [_("This period has not started yet.")]})
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.inputs import validate_date
 from common.widgets import DateInput
+from reception.selectors import day_bounds
 from staff.models import Office
 
 DAY, WEEK, MONTH, RANGE = "day", "week", "month", "range"
@@ -25,12 +26,7 @@ class Period:
     def bounds(self, office: Office) -> tuple[datetime.datetime, datetime.datetime]:
         """[start, end) as aware datetimes: from the first day's local midnight to the
         midnight after the last day."""
-        tz = office.tzinfo
-        start = datetime.datetime.combine(self.start, datetime.time.min, tzinfo=tz)
-        end = datetime.datetime.combine(
-            self.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
-        )
-        return start, end
+        return day_bounds(office, self.start)[0], day_bounds(office, self.end)[1]
 
     @property
     def days(self) -> list[datetime.date]:

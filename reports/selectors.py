@@ -8,20 +8,12 @@ from django.db.models import Q, QuerySet
 
 from attribution.models import Collision, FollowUp
 from reception.models import Call, Visit
+from reception.selectors import day_bounds
 from staff.choices import Role
 from staff.models import Office
 from staff.permissions import manages, may, office_ids_of
 
 from .models import Fine, WorkDiary
-
-
-def day_bounds(office: Office, date: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    """The office-local day as [start, end) in aware datetimes."""
-    start = datetime.datetime.combine(date, datetime.time.min, tzinfo=office.tzinfo)
-    end = datetime.datetime.combine(
-        date + datetime.timedelta(days=1), datetime.time.min, tzinfo=office.tzinfo
-    )
-    return start, end
 
 
 def diary_deadline(office: Office, date: datetime.date) -> datetime.datetime:
@@ -31,10 +23,6 @@ def diary_deadline(office: Office, date: datetime.date) -> datetime.datetime:
 
 def is_late(office: Office, date: datetime.date, submitted_at: datetime.datetime | None) -> bool:
     return submitted_at is not None and submitted_at > diary_deadline(office, date)
-
-
-def local_today(office: Office, now: datetime.datetime) -> datetime.date:
-    return now.astimezone(office.tzinfo).date()
 
 
 def salespeople_of(office: Office) -> QuerySet:

@@ -10,11 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from common.errors import DomainError
 from common.history import job_context
+from reception.selectors import day_bounds, office_today
 from staff.models import Office
 
 from .choices import DayOffKind, FineKind
 from .models import DayOff, Fine, WorkDiary
-from .selectors import day_bounds, diary_deadline, local_today, salespeople_of
+from .selectors import diary_deadline, salespeople_of
 
 ASSESS_FINES = "diary.assess_fines"
 
@@ -27,7 +28,7 @@ def diary_submit(
     local today or an earlier day. Submitting again updates the text but keeps the first
     `submitted_at`: a diary handed in on time stays on time, and a late one cannot be made
     on time by submitting again."""
-    if date > local_today(office, now):
+    if date > office_today(office, now):
         raise ValidationError({"date": [_("A diary cannot be submitted for a future day.")]})
     diary, _created = WorkDiary.objects.get_or_create(
         salesperson=salesperson, office=office, date=date

@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from reception.selectors import office_today
 from staff.permissions import may, may_in_any_office
 
 from .. import services
@@ -23,7 +24,6 @@ from ..selectors import (
     diary_for,
     diary_offices,
     fines_visible_to,
-    local_today,
     salespeople_of,
 )
 from .serializers import (
@@ -69,7 +69,7 @@ class DiaryViewSet(viewsets.GenericViewSet):
         for office in diary_offices(user, *DIARY_READERS):
             if "office" in data and office.pk != data["office"]:
                 continue
-            date = data.get("date") or local_today(office, now)
+            date = data.get("date") or office_today(office, now)
             if office.pk in managed:
                 diaries += diaries_for(office=office, date=date, salespeople=salespeople_of(office))
             else:

@@ -11,12 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from reception.daily_counts import front_desk_counts, front_desk_daily
+from reception.selectors import office_today
 from staff.models import Office
 from staff.places import place_for
 
 from ..figures.channels import channel_figures, channel_tables
 from ..periods import DAY, MONTH, Period, PeriodForm, period_from
-from ..selectors import local_today
 from ..tables import LINE, TEXT, Chart, Col, Table, respond, totals_of
 
 INVALID = 422
@@ -34,7 +34,7 @@ COUNT_COLUMNS = [
 def _period(request: HttpRequest, office: Office, default: str) -> tuple[Period, PeriodForm, int]:
     """The period asked for; an invalid choice shows the default period with the errors."""
     period, form = period_from(
-        request.GET, office, local_today(office, timezone.now()), default=default
+        request.GET, office, office_today(office, timezone.now()), default=default
     )
     status = INVALID if form.is_bound and not form.is_valid() else 200
     return period, form, status

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
+from reception.selectors import office_today
 from staff.models import Office
 from staff.permissions import may, restrict_to_offices
 from staff.places import Place, place_for
@@ -19,7 +20,7 @@ from staff.places import Place, place_for
 from .. import services
 from ..forms import DayForm, DiaryForm, ReplyForm
 from ..models import WorkDiary
-from ..selectors import diaries_for, diary_for, local_today, salespeople_of
+from ..selectors import diaries_for, diary_for, salespeople_of
 
 INVALID = 422
 WRITE, VIEW = "reports.write_diary", "reports.view_diaries"
@@ -46,7 +47,7 @@ def diary(request: HttpRequest) -> HttpResponse:
     problems, submitted for today or an earlier day; late after the deadline."""
     place = _place(request, WRITE)
     office, now = place.office, timezone.now()
-    today = local_today(office, now)
+    today = office_today(office, now)
     day, day_form = _day(request.POST if request.method == "POST" else request.GET, today)
     the_diary = diary_for(salesperson=request.user, office=office, date=day)
     status = 200
@@ -90,7 +91,7 @@ def diaries(request: HttpRequest) -> HttpResponse:
     """R-7.1: the office's diaries of a day for its manager, each with a reply form."""
     place = _place(request, VIEW)
     office = place.office
-    today = local_today(office, timezone.now())
+    today = office_today(office, timezone.now())
     day, day_form = _day(request.GET, today)
     rows = diaries_for(office=office, date=day, salespeople=salespeople_of(office))
     for row in rows:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.errors import DomainError
+from reception.selectors import office_today
 from staff.models import Office
 from staff.permissions import may
 from staff.places import Place, place_for
@@ -28,7 +29,7 @@ from ..choices import DayOffKind
 from ..forms import DaysOffForm, MonthForm, WaiveForm, apply_service_error, cell_name
 from ..models import DayOff, Fine
 from ..periods import Period, month_of
-from ..selectors import fines_visible_to, local_today, salespeople_of
+from ..selectors import fines_visible_to, salespeople_of
 from ..tables import INT, MONEY, TEXT, Col, Table, respond, totals_of
 
 INVALID = 422
@@ -40,7 +41,7 @@ ZERO = Decimal("0.00")
 def _month(params, office: Office) -> tuple[Period, MonthForm]:
     form = MonthForm(params if params.get("month") else None)
     first = form.first_day() if form.is_bound else None
-    month = month_of(first or local_today(office, timezone.now()))
+    month = month_of(first or office_today(office, timezone.now()))
     if not form.is_bound:
         form = MonthForm(initial={"month": f"{month.start:%Y-%m}"})
     return month, form

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import DomainError
+from reception.selectors import office_today
 from staff.models import Office
 from staff.permissions import may, may_in_any_office, office_ids_of
 from staff.places import Place, place_for
@@ -22,7 +23,7 @@ from staff.places import Place, place_for
 from .. import meetings
 from ..forms import DayForm, MinutesForm, ProblemForm, ResolutionForm, apply_service_error
 from ..models import MeetingProblem
-from ..selectors import local_today, salespeople_of
+from ..selectors import salespeople_of
 
 INVALID, CONFLICT = 422, 409
 KEEP, FOLLOW, CLOSE = "reports.keep_minutes", "reports.view_escalations", "reports.close_escalation"
@@ -49,7 +50,7 @@ def _meeting_page(
     status: int = 200,
 ) -> HttpResponse:
     office = place.office
-    today = local_today(office, timezone.now())
+    today = office_today(office, timezone.now())
     data = meetings.meeting_day(office=office, date=day)
     context = {
         "place": place,
@@ -73,7 +74,7 @@ def meeting(request: HttpRequest) -> HttpResponse:
     """R-7.3: the day's meeting: diaries and their problems, the counts, the minutes, and the
     problems raised, with escalation to leadership."""
     place = place_for(request, KEEP)
-    day, _form = _day(request.GET, local_today(place.office, timezone.now()))
+    day, _form = _day(request.GET, office_today(place.office, timezone.now()))
     return _meeting_page(request, place, day)
 
 
@@ -83,7 +84,7 @@ def meeting_minutes(request: HttpRequest) -> HttpResponse:
     """R-7.3: the secretary saves the minutes of the day's meeting."""
     place = place_for(request, KEEP)
     office, now = place.office, timezone.now()
-    day, _form = _day(request.POST, local_today(office, now))
+    day, _form = _day(request.POST, office_today(office, now))
     form = MinutesForm(request.POST)
     if form.is_valid():
         try:
@@ -108,7 +109,7 @@ def meeting_problem_add(request: HttpRequest) -> HttpResponse:
     """R-7.3: a problem raised at the meeting, escalated at once if the box is ticked."""
     place = place_for(request, KEEP)
     office, now = place.office, timezone.now()
-    day, _form = _day(request.POST, local_today(office, now))
+    day, _form = _day(request.POST, office_today(office, now))
     form = ProblemForm(request.POST, salespeople=salespeople_of(office))
     if form.is_valid():
         try:

@@ -15,6 +15,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from reception.selectors import office_today
 from staff.models import Office
 from staff.permissions import may, restrict_to_offices
 from staff.places import place_for
@@ -33,7 +34,6 @@ from ..periodic import (
     team_report_rows,
 )
 from ..periods import MONTH, WEEK, Period, period_from, week_of
-from ..selectors import local_today
 from ..tables import respond
 
 INVALID = 422
@@ -97,7 +97,7 @@ def my_report(request: HttpRequest) -> HttpResponse:
     performance figures, and the written part, due on the period's last day at 17:00."""
     place = place_for(request, WRITE)
     office, now = place.office, timezone.now()
-    today = local_today(office, now)
+    today = office_today(office, now)
     kind, day, picker = _own_period(
         request.POST if request.method == "POST" else request.GET, today
     )
@@ -148,7 +148,7 @@ def team(request: HttpRequest) -> HttpResponse:
     totals, the charts, and for a week or a month the status of each written report."""
     place = place_for(request, VIEW)
     office, now = place.office, timezone.now()
-    period, period_form = period_from(request.GET, office, local_today(office, now))
+    period, period_form = period_from(request.GET, office, office_today(office, now))
     rows = salespeople_figures(office, period, now=now)
     people = [row["user"] for row in rows]
     daily = daily_visits(office, period, [p.pk for p in people])
@@ -236,7 +236,7 @@ def team_report(request: HttpRequest) -> HttpResponse:
     status of each salesperson's weekly report, and the manager's written part."""
     place = place_for(request, WRITE_TEAM)
     office, now = place.office, timezone.now()
-    today = local_today(office, now)
+    today = office_today(office, now)
     data = request.POST if request.method == "POST" else request.GET
     day, picker = _week_day(data, today, clamp=True)
     period = week_of(day, office)
@@ -296,7 +296,7 @@ def team_reports(request: HttpRequest) -> HttpResponse:
     if not offices:
         raise PermissionDenied
     now = timezone.now()
-    day, picker = _week_day(request.GET, local_today(offices[0], now), clamp=False)
+    day, picker = _week_day(request.GET, office_today(offices[0], now), clamp=False)
     context = {
         "day": day,
         "picker": picker,

@@ -35,16 +35,8 @@ class Worker:
         self.log_path, self.queue, self.name, self.pool = log_path, queue, name, pool
         self.process: subprocess.Popen | None = None
 
-    def start(self) -> None:
-        env = {
-            # Not Django's async-unsafe escape hatch, should this process have it set.
-            **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-            "DJANGO_SETTINGS_MODULE": "salesoffice.settings.test",
-            "DATABASE_URL": database_url(connection.settings_dict),
-            "REDIS_URL": settings.REDIS_URL,
-            "PYTHONUNBUFFERED": "1",
-        }
-        command = [
+    def command(self) -> list[str]:
+        return [
             sys.executable,
             "-m",
             "celery",
@@ -65,9 +57,19 @@ class Worker:
             "-n",
             f"{self.name}@%h",
         ]
+
+    def start(self) -> None:
+        env = {
+            # Not Django's async-unsafe escape hatch, should this process have it set.
+            **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+            "DJANGO_SETTINGS_MODULE": "salesoffice.settings.test",
+            "DATABASE_URL": database_url(connection.settings_dict),
+            "REDIS_URL": settings.REDIS_URL,
+            "PYTHONUNBUFFERED": "1",
+        }
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(
-                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+                self.command(), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
             )
 
     def running(self) -> bool:
@@ -102,15 +104,8 @@ class Worker:
 class Beat(Worker):
     """One `celery beat` child process with the database scheduler (django-celery-beat)."""
 
-    def start(self) -> None:
-        env = {
-            **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-            "DJANGO_SETTINGS_MODULE": "salesoffice.settings.test",
-            "DATABASE_URL": database_url(connection.settings_dict),
-            "REDIS_URL": settings.REDIS_URL,
-            "PYTHONUNBUFFERED": "1",
-        }
-        command = [
+    def command(self) -> list[str]:
+        return [
             sys.executable,
             "-m",
             "celery",
@@ -126,7 +121,3 @@ class Beat(Worker):
             "--loglevel",
             "INFO",
         ]
-        with self.log_path.open("wb") as log:
-            self.process = subprocess.Popen(
-                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-            )
