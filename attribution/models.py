@@ -29,6 +29,7 @@ class Claim(models.Model):
         on_delete=models.PROTECT,
         related_name="claims",
         verbose_name=_("owner"),
+        db_index=False,  # served by claim_owner_summary, which starts with the owner
     )
     status = models.CharField(
         _("status"), max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.ACTIVE
@@ -60,6 +61,20 @@ class Claim(models.Model):
                 fields=["office", "protected_until", "id"],
                 condition=models.Q(status="active"),
                 name="claim_office_active_ending",
+            ),
+            # a salesperson's active claims, the next to lose protection first: the "my
+            # customers" page (issue 8: 5.8 ms as a bitmap AND of two indexes, 0.4 ms on this)
+            models.Index(
+                fields=["owner", "protected_until", "id"],
+                condition=models.Q(status="active"),
+                name="claim_owner_active_ending",
+            ),
+            # a salesperson's claims by status, covering what the tab counts read: the counts
+            # of "my customers" are an index-only scan (16 ms over 5,000 claims, now 1.8 ms)
+            models.Index(
+                fields=["owner", "office", "status"],
+                include=["protected_until", "household"],
+                name="claim_owner_summary",
             ),
         ]
 

@@ -69,6 +69,13 @@ class Unit(models.Model):
         verbose_name = _("unit")
         verbose_name_plural = _("units")
         ordering = ["project", "building", "-floor", "number"]
+        indexes = [
+            # an office's units in the API's order, a page at a time (issue 8)
+            models.Index(
+                fields=["office", "project", "building", "-floor", "number", "id"],
+                name="unit_office_board",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "building", "number"], name="unit_number_per_building"

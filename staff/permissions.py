@@ -22,7 +22,7 @@ def office_ids_of(user) -> set[int]:
         if user.has_role(Role.DIRECTOR):
             ids = Office.objects.values_list("pk", flat=True)
         else:
-            ids = user.offices.values_list("pk", flat=True)
+            ids = user.member_office_ids
         user._office_ids_cache = set(ids)
     return user._office_ids_cache
 

@@ -1,8 +1,9 @@
-"""A deactivated user is logged out everywhere at once: their sessions are deleted."""
+"""A deactivated user is logged out everywhere at once: their sessions are deleted. A user
+object whose roles or offices change forgets what it had read of them."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
-from django.db.models.signals import pre_save
+from django.db.models.signals import m2m_changed, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -30,3 +31,16 @@ def end_sessions_of_deactivated(sender, instance: User, **kwargs) -> None:
     was_active = sender.objects.filter(pk=instance.pk, is_active=True).exists()
     if was_active:
         sessions_end(instance, now=timezone.now())
+
+
+ACCESS_CACHES = ("_roles_cache", "_member_office_ids", "_office_ids_cache")
+
+
+def _forget_access(sender, instance, **kwargs) -> None:
+    if isinstance(instance, User):
+        for name in ACCESS_CACHES:
+            instance.__dict__.pop(name, None)
+
+
+m2m_changed.connect(_forget_access, sender=User.groups.through, dispatch_uid="staff-groups")
+m2m_changed.connect(_forget_access, sender=User.offices.through, dispatch_uid="staff-offices")

@@ -6,17 +6,20 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import DomainError
+from common.pagination import Paginator
 from deals.contracts import instalments_to_chase
 from staff.permissions import may, office_ids_of
 
@@ -53,25 +56,33 @@ def _counts(user, office, now: datetime.datetime) -> dict[str, int]:
     """The three tabs' counts in one query."""
     mine = Claim.objects.filter(owner=user, office=office)
     held = held_households(mine, now)
+    # counting household (never null) rather than pk keeps it an index-only scan of
+    # claim_owner_summary (issue 8)
     return mine.aggregate(
-        active=Count("pk", filter=q_active(now)),
+        active=Count("household", filter=q_active(now)),
         released=Count(
             "household", distinct=True, filter=q_released(now) & ~Q(household_id__in=held)
         ),
-        deal=Count("pk", filter=Q(status=ClaimStatus.DEAL)),
+        deal=Count("household", filter=Q(status=ClaimStatus.DEAL)),
     )
 
 
-def _claims(user, office, tab: str, now: datetime.datetime, page=None) -> tuple[list, Page | None]:
+def _claims(
+    user, office, tab: str, now: datetime.datetime, page=None, counts: dict | None = None
+) -> tuple[list, Page | None]:
     """The tab's claims, decorated; the active and deal tabs a page of PAGE_SIZE at a time (a
-    salesperson of a busy office tracks hundreds of customers: issue 8)."""
+    salesperson of a busy office tracks hundreds of customers: issue 8), counted by `counts`
+    (the tabs' counts, `_counts`) when given."""
     mine = _mine(user, office)
     if tab in ("active", "deal"):
         if tab == "active":  # the next to lose protection first
             qs = with_next_step(mine.filter(q_active(now))).order_by("protected_until", "pk")
         else:
             qs = with_next_step(mine.filter(status=ClaimStatus.DEAL)).order_by("-started_at", "pk")
-        page_obj = Paginator(qs, PAGE_SIZE).get_page(page)
+        paginator = Paginator(qs, PAGE_SIZE)
+        if counts is not None:  # the tab's count is already known: no second COUNT
+            paginator.count = counts[tab]
+        page_obj = paginator.get_page(page)
         return decorate(list(page_obj.object_list), office, now), page_obj
     else:  # released households the salesperson does not hold again, latest release first
         rows = (
@@ -101,26 +112,50 @@ def _to_chase(user, office, now: datetime.datetime) -> list:
     return rows
 
 
-def _with_forms(claims: list[Claim], bound: dict | None = None) -> list[Claim]:
+SLOT = "__claim__"  # where a card's claim id goes in the blank follow-up form
+
+
+def blank_followup_form(request: HttpRequest) -> str:
+    """The unbound follow-up form (R-3.2) rendered once, with SLOT for the claim's id in its
+    action, target and field names. Rendering the form's widgets for each of a page's 30 cards
+    cost 1 ms a card (issue 8); each card now gets a copy with its own id."""
+    action = reverse("attribution:followup", args=[0]).replace("/0/", f"/{SLOT}/")
+    return render_to_string(
+        "attribution/partials/followup_form.html",
+        {"form": FollowUpForm(prefix=f"c{SLOT}"), "action": action, "claim_id": SLOT},
+        request=request,
+    )
+
+
+def _with_forms(request: HttpRequest, claims: list[Claim], bound: dict | None = None) -> list:
+    """Each active or deal card's follow-up form: the one just submitted with its errors, a
+    household's (which asks with whom), else a copy of the blank form."""
+    blank = None
     for claim in claims:
-        if claim.effective_status in (ClaimStatus.ACTIVE, ClaimStatus.DEAL):
-            claim.form = (bound or {}).get(claim.pk) or FollowUpForm(
-                prefix=f"c{claim.pk}", members=claim.members
-            )
+        if claim.effective_status not in (ClaimStatus.ACTIVE, ClaimStatus.DEAL):
+            continue
+        if claim.pk in (bound or {}):
+            claim.form = bound[claim.pk]
+        elif len(claim.members) > 1:
+            claim.form = FollowUpForm(prefix=f"c{claim.pk}", members=claim.members)
+        else:
+            blank = blank or blank_followup_form(request)
+            claim.form_html = mark_safe(blank.replace(SLOT, str(claim.pk)))  # noqa: S308 (our own render, an int)
     return claims
 
 
 def _page(request: HttpRequest, place: Place, tab: str, status: int = 200, **panels):
     office, now = place.office, timezone.now()
-    claims, page_obj = _claims(request.user, office, tab, now, request.GET.get("page"))
-    claims = _with_forms(claims, panels.get("bound"))
+    counts = _counts(request.user, office, now)
+    claims, page_obj = _claims(request.user, office, tab, now, request.GET.get("page"), counts)
+    claims = _with_forms(request, claims, panels.get("bound"))
     context = {
         "place": place,
         "office": office,
         "tab": tab,
         "claims": claims,
         "page_obj": page_obj,
-        "counts": _counts(request.user, office, now),
+        "counts": counts,
         "to_chase": _to_chase(request.user, office, now),
         "register_form": panels.get("register_form") or RegisterForm(),
         "register_open": panels.get("register_form") is not None,

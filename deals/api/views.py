@@ -72,7 +72,10 @@ class UnitViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             qs = qs.filter(project__name=data["project"])
         if data.get("status"):
             qs = qs.filter(status=data["status"])
-        return qs.order_by("project__name", "building", "-floor", "number", "pk")
+        # grouped by project in the order the projects were added, not by their names: that
+        # order is an index (unit_office_board), the names' a sort of the office's 25,000
+        # units on every page (issue 8: 17 ms)
+        return qs.order_by("project_id", "building", "-floor", "number", "pk")
 
     @extend_schema(parameters=[UnitFilterSerializer])
     def list(self, request, *args, **kwargs):

@@ -1,6 +1,8 @@
 """The front desk in the API: roster and duty status (R-2.2), visits and their explanation
 (R-2.1–R-2.6), calls (R-2.7) and referral pre-registrations (R-4.3)."""
 
+from functools import cached_property
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -226,9 +228,14 @@ class VisitSerializer(serializers.ModelSerializer):
             for row in visit.skipped or []
         ]
 
+    @cached_property
+    def _claim_serializer(self) -> VisitClaimSerializer:
+        """One for the whole list, not a new serializer per row (issue 8)."""
+        return VisitClaimSerializer(context=self.context)
+
     @extend_schema_field(VisitClaimSerializer(allow_null=True))
     def get_claim(self, visit):
-        return VisitClaimSerializer(visit.claim).data if visit.claim_id else None
+        return self._claim_serializer.to_representation(visit.claim) if visit.claim_id else None
 
 
 # ---------------------------------------------------------------- calls and referrals
