@@ -14,6 +14,7 @@ from staff.selectors import offices_visible_to
 from . import rules
 from .choices import ClaimStatus
 from .models import Claim, Dispute
+from .visibility import sees_in_full
 
 
 def status_condition(status: str, now: datetime.datetime) -> Q:
@@ -48,6 +49,38 @@ def claim_held(*, household, now: datetime.datetime) -> Claim | None:
     if claim is None or rules.status_on_read(claim, now) == ClaimStatus.RELEASED:
         return None
     return claim
+
+
+def claims_held(household_ids, *, now: datetime.datetime) -> dict[int, Claim]:
+    """`claim_held` of many households in one query: of each, the latest active or deal
+    claim, unless it is released on read (R-3.3)."""
+    claims = Claim.objects.filter(
+        household_id__in=list(household_ids), status__in=[ClaimStatus.ACTIVE, ClaimStatus.DEAL]
+    ).order_by("household_id", "-started_at")
+    latest: dict[int, Claim] = {}
+    for claim in claims:
+        latest.setdefault(claim.household_id, claim)
+    return {
+        household: claim
+        for household, claim in latest.items()
+        if rules.status_on_read(claim, now) != ClaimStatus.RELEASED
+    }
+
+
+def customer_labels(user, customers: Iterable, *, now: datetime.datetime) -> dict[int, str]:
+    """How `user` may name each customer now (API.md, visibility): in full (the name, else the
+    phone) for whoever sees the customer in full, else the name or the masked phone. Read now,
+    not when a record was made: the salesperson whose claim was released, reassigned or ruled
+    away sees the masked phone, the new owner the full one. One query; none for the roles
+    that see every customer of their offices in full."""
+    customers = list(customers)
+    if sees_in_full(user, None):
+        return {c.pk: str(c) for c in customers}
+    held = claims_held({c.household_id for c in customers}, now=now)
+    return {
+        c.pk: str(c) if sees_in_full(user, held.get(c.household_id)) else c.masked_label
+        for c in customers
+    }
 
 
 def claims_visible_to(user) -> QuerySet[Claim]:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from io import BytesIO
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -122,7 +123,8 @@ def agreement_pdf(subscription, *, phone: str | None = None) -> bytes:
 @login_required
 @require_GET
 def agreement_download(request: HttpRequest, pk: int) -> HttpResponse:
-    """The agreement as a PDF, for the members of its office; anyone else gets a 404."""
+    """The agreement as a PDF, for whoever may see the office's units (deals.view_units);
+    another office's is not there (404), a member without such a role gets 403."""
     subscription = (
         Subscription.objects.select_related(
             "office", "unit__project", "customer", "credited_salesperson"
@@ -130,8 +132,10 @@ def agreement_download(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(pk=pk, office_id__in=office_ids_of(request.user))
         .first()
     )
-    if subscription is None or not may(request.user, "deals.view_units", subscription.office):
+    if subscription is None:
         raise Http404
+    if not may(request.user, "deals.view_units", subscription.office):
+        raise PermissionDenied
     phone = agreement_phone(request.user, subscription, timezone.now())
     content = agreement_pdf(subscription, phone=phone)
     response = HttpResponse(content, content_type="application/pdf")

@@ -2,8 +2,9 @@
 release, withdraw (R-5.5) — and the printable internal subscription agreement.
 
 Parse, call a service, render. Every view picks its office through `may()`; a unit or an
-agreement of another office is a 404. The same view returns a page or an htmx fragment; a
-change answers with `HX-Trigger: deals-changed` so that the grid refreshes.
+agreement of another office is a 404, a member of the office without a role for units gets 403.
+The same view returns a page or an htmx fragment; a change answers with
+`HX-Trigger: deals-changed` so that the grid refreshes.
 """
 
 import datetime
@@ -50,8 +51,10 @@ def _unit_or_404(user, pk: int) -> Unit:
         .filter(pk=pk, office_id__in=office_ids_of(user))
         .first()
     )
-    if unit is None or not may(user, "deals.view_units", unit.office):
+    if unit is None:  # another office's unit is not there
         raise Http404
+    if not may(user, "deals.view_units", unit.office):  # a member without a role for units
+        raise PermissionDenied
     return unit
 
 
@@ -135,7 +138,9 @@ def _buildings(project: Project, now: datetime.datetime) -> list[Building]:
 
 
 def _unit_cell(unit: Unit, now: datetime.datetime) -> Cell:
-    hold = Hold.objects.filter(unit=unit, status=HoldStatus.ACTIVE).select_related("customer")
+    hold = Hold.objects.filter(unit=unit, status=HoldStatus.ACTIVE).select_related(
+        "customer__household", "office"
+    )
     sub = Subscription.objects.filter(unit=unit, status=SubscriptionStatus.ACTIVE).select_related(
         "customer", "credited_salesperson"
     )
@@ -181,7 +186,7 @@ def _panel(request, unit: Unit, *, status: int = 200, error: str = "", **forms) 
     can = {
         "hold": may(user, "deals.hold", office),
         "subscribe": may(user, "deals.subscribe", office),
-        "release": may(user, "deals.release_hold", office),
+        "release": cell.hold is not None and _may_release(user, cell.hold, now),
         "withdraw": may(user, "deals.withdraw", office),
     }
     context = {
@@ -292,7 +297,9 @@ def unit_subscribe(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _active_hold_or_conflict(unit: Unit) -> Hold | None:
     return (
-        Hold.objects.filter(unit=unit, status=HoldStatus.ACTIVE).select_related("customer").first()
+        Hold.objects.filter(unit=unit, status=HoldStatus.ACTIVE)
+        .select_related("customer__household", "office")
+        .first()
     )
 
 
@@ -321,15 +328,22 @@ def hold_convert(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _may_release(user, hold: Hold, now) -> bool:
+    """R-6.2: the manager, or the salesperson who placed this hold or holds its customer."""
+    claim = claim_held(household=hold.customer.household, now=now)
+    return may(user, "deals.release_hold", (hold, claim))
+
+
 @login_required
 @require_POST
 def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
     """R-6.2: the hold ends early and the fee is refunded in full."""
     unit = _unit_or_404(request.user, pk)
-    _guard(request, "deals.release_hold", unit)
     hold = _active_hold_or_conflict(unit)
     if hold is None:
         return _panel(request, unit, status=CONFLICT, error=_("This hold has already ended."))
+    if not _may_release(request.user, hold, timezone.now()):
+        raise PermissionDenied
     try:
         services.hold_release(hold=hold, actor=request.user, now=timezone.now())
     except DomainError as exc:
@@ -374,8 +388,10 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(pk=pk, office_id__in=office_ids_of(request.user))
         .first()
     )
-    if subscription is None or not may(request.user, "deals.view_units", subscription.office):
+    if subscription is None:  # another office's agreement is not there
         raise Http404
+    if not may(request.user, "deals.view_units", subscription.office):
+        raise PermissionDenied
     tz, now = subscription.office.tzinfo, timezone.now()
     context = {
         "s": subscription,

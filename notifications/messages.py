@@ -2,11 +2,43 @@
 
 from django.utils.translation import gettext as _
 
+from leads.rules import mask_phone
+
 from .models import Notification
 
 
-def render(notification: Notification) -> str:
-    p = notification.params
+def stored_customer(notification: Notification) -> str:
+    """The customer as the notification stored them when it was sent: a name, or a phone."""
+    params = notification.params if isinstance(notification.params, dict) else {}
+    return str(params.get("customer") or "")
+
+
+def is_phone(text: str) -> bool:
+    """A customer stored as their phone: normalized, digits only (R-1.1)."""
+    return text.isascii() and text.isdigit()
+
+
+def shown_customer(notification: Notification, names: dict[str, str] | None = None) -> str:
+    """The customer as the reader may see them now: `names` from
+    notifications.selectors.customer_names; without it, a stored phone is masked (API.md,
+    visibility: never shown in full to someone who may no longer see it)."""
+    stored = stored_customer(notification)
+    if names is not None and stored in names:
+        return names[stored]
+    return mask_phone(stored) if is_phone(stored) else stored
+
+
+def shown_params(notification: Notification, names: dict[str, str] | None = None) -> dict:
+    """The stored parameters with the customer as the reader may see them now."""
+    params = dict(notification.params) if isinstance(notification.params, dict) else {}
+    if "customer" in params:
+        params["customer"] = shown_customer(notification, names)
+    return params
+
+
+def render(notification: Notification, names: dict[str, str] | None = None) -> str:
+    """The notification's text; the customer it names as in `shown_customer`."""
+    p = shown_params(notification, names)
     match notification.kind:
         case "visit_assigned":
             return _("New visit: %(customer)s, party of %(party)s. %(why)s") % {

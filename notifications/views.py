@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .messages import render as message_of
 from .models import Notification
+from .selectors import customer_names, notifications_of
 from .services import notifications_mark_read
 
 BADGE_LIMIT = 8
@@ -27,10 +28,10 @@ def _state(user) -> str:
 
 
 def _items(user, limit: int) -> list[dict]:
-    return [
-        {"n": n, "text": message_of(n)}
-        for n in Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")[:limit]
-    ]
+    """The latest notifications, each customer named as the reader may see them now."""
+    notifications = list(notifications_of(user)[:limit])
+    names = customer_names(user, notifications, now=timezone.now())
+    return [{"n": n, "text": message_of(n, names)} for n in notifications]
 
 
 def _badge(request: HttpRequest, state: str, status: int = 200) -> HttpResponse:

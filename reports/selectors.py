@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from attribution.models import Collision, FollowUp
+from attribution.selectors import customer_labels
 from reception.models import Call, Visit
 from reception.selectors import day_bounds
 from staff.choices import Role
@@ -101,6 +102,24 @@ def diaries_for(*, office: Office, date: datetime.date, salespeople) -> list[Dia
     for record in WorkDiary.objects.filter(office=office, date=date, salesperson__in=ids):
         diaries[record.salesperson_id].record = record
     return [diaries[i] for i in ids]
+
+
+def diaries_named(diaries: list[Diary], *, reader, now: datetime.datetime) -> list[Diary]:
+    """Give each entry of the diaries' activity a `customer_label`: its customer as `reader`
+    may see them now (API.md, visibility). The diary is compiled from the day's records, but
+    who may see a customer's phone changes after that day: the salesperson whose claim was
+    released, reassigned or ruled away sees the masked phone in their old diaries, the new
+    owner the full one. One query (none for a manager)."""
+    entries = [
+        entry
+        for diary in diaries
+        for entry in (*diary.visits, *diary.calls, *diary.followups, *diary.collisions)
+    ]
+    customers = {e.customer_id: e.customer for e in entries if e.customer_id is not None}
+    labels = customer_labels(reader, customers.values(), now=now)
+    for entry in entries:
+        entry.customer_label = labels.get(entry.customer_id, "")
+    return diaries
 
 
 def diary_for(*, salesperson, office: Office, date: datetime.date) -> Diary:

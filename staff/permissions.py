@@ -92,7 +92,11 @@ def _may_set_duty_status(user, obj) -> bool:
     office, salesperson = obj
     if _has_role_in(user, office, Role.MANAGER, Role.SECRETARY) or user.has_role(Role.DIRECTOR):
         return True
-    return salesperson is not None and salesperson.pk == user.pk and is_member(user, office)
+    return (
+        salesperson is not None
+        and salesperson.pk == user.pk
+        and _has_role_in(user, office, Role.SALESPERSON)
+    )
 
 
 def _holds_or_manages(user, obj) -> bool:
@@ -106,7 +110,28 @@ def _holds_or_manages(user, obj) -> bool:
     return claim is not None and claim.owner_id == user.pk and is_member(user, office)
 
 
+def _may_release_hold(user, obj) -> bool:
+    # obj: (hold, claim that carries the hold's customer now — attribution.selectors.
+    # claim_held — or None): the office's manager (the director); else a salesperson of the
+    # office who placed the hold or who holds the customer. Any other salesperson may not end
+    # a colleague's customer's priority purchase right; the desk places holds but does not
+    # end them (API.md: POST /holds/{id}/release/ is for a salesperson or the manager).
+    hold, claim = obj
+    if hold is None:
+        return False
+    office = hold.office
+    if manages(user, office):
+        return True
+    if not _has_role_in(user, office, Role.SALESPERSON):
+        return False
+    return hold.created_by_id == user.pk or (claim is not None and claim.owner_id == user.pk)
+
+
 _OWNERSHIP_READERS = (Role.SALESPERSON, Role.MANAGER, Role.DIRECTOR)
+# API.md gives an office's customers (masked as visibility says), its duty roster and its units
+# to the office's members: the staff who hold a role in it. An account without any role (made
+# but not yet given a job) sees none of them.
+_STAFF = tuple(Role.values)
 
 RULES: dict[str, Callable[[Any, Any], bool]] = {
     "office.view": lambda u, o: o is None or is_member(u, o),
@@ -122,7 +147,7 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "reception.register_visit": lambda u, o: _has_role_in(u, o, Role.SECRETARY),
     "reception.log_call": lambda u, o: _has_role_in(u, o, Role.SECRETARY),
     "reception.register_referral": lambda u, o: _has_role_in(u, o, Role.SECRETARY),
-    "reception.view_roster": lambda u, o: o is not None and is_member(u, o),
+    "reception.view_roster": lambda u, o: _has_role_in(u, o, *_STAFF),
     "reception.set_roster": lambda u, o: o is not None and manages(u, o),
     "reception.set_duty_status": _may_set_duty_status,
     "reception.view_unassigned": lambda u, o: (
@@ -143,7 +168,10 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
         and u.has_role(Role.SALESPERSON, Role.SECRETARY, Role.DIRECTOR)
     ),
     # customers: obj is the office
-    "leads.view_customers": lambda u, o: o is None or is_member(u, o),
+    # obj None: the API's list of every customer of the user's offices
+    "leads.view_customers": lambda u, o: (
+        u.has_role(*_STAFF) if o is None else _has_role_in(u, o, *_STAFF)
+    ),
     "leads.register_own": lambda u, o: _has_role_in(u, o, Role.SALESPERSON),
     # ownership: obj is the office unless said otherwise
     "attribution.log_followup": lambda u, o: _has_role_in(u, o, Role.SALESPERSON),
@@ -160,12 +188,10 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "attribution.view_disputes": lambda u, o: _has_role_in(u, o, *_OWNERSHIP_READERS),
     "attribution.rule_dispute": lambda u, o: o is not None and manages(u, o),
     # units, holds and deposits: obj is the office
-    "deals.view_units": lambda u, o: o is not None and is_member(u, o),
+    "deals.view_units": lambda u, o: _has_role_in(u, o, *_STAFF),
     "deals.manage_units": lambda u, o: o is not None and manages(u, o),
     "deals.hold": lambda u, o: _has_role_in(u, o, Role.SALESPERSON, Role.SECRETARY),
-    "deals.release_hold": lambda u, o: (
-        o is not None and (manages(u, o) or _has_role_in(u, o, Role.SALESPERSON))
-    ),
+    "deals.release_hold": _may_release_hold,  # obj: (hold, claim held or None)
     "deals.subscribe": lambda u, o: _has_role_in(u, o, Role.SALESPERSON, Role.FINANCE),
     "deals.withdraw": lambda u, o: o is not None and manages(u, o),
     "deals.view_refunds": lambda u, o: (

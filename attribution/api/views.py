@@ -209,7 +209,8 @@ class DisputeViewSet(
 
     def retrieve(self, request, *args, **kwargs):
         """The dispute; a manager of the office also gets its evidence `timeline`
-        (the customer timeline's entries, oldest first); for others it is null."""
+        (the customer timeline's entries, oldest first); for others it is null. A dispute the
+        requester is not a party to is not there (404), as on the dispute page."""
         return Response(self._render(self.get_object()))
 
     @extend_schema(
@@ -252,7 +253,11 @@ class DisputeViewSet(
     )
     @action(detail=True, methods=["post"])
     def rule(self, request, pk=None):
-        """R-5.6: keep or move the household's claim; the ruling is final and on record."""
+        """R-5.6: keep or move the household's claim; the ruling is final and on record.
+        Whoever does not rule gets 403 whatever the id: it does not tell them whether the
+        dispute exists."""
+        if not may_in_any_office(request.user, "attribution.rule_dispute"):
+            raise PermissionDenied(_("Only the office's manager rules on a dispute."))
         offices = restrict_to_offices(
             Dispute.objects.select_related("customer", "office"), request.user
         )

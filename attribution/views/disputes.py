@@ -1,6 +1,7 @@
 """Disputes (撞单, R-5.6): the manager settles one from its evidence page alone — everything
 recorded about the household, both salespeople named, their diaries' days — with a written,
-final ruling that may move the claim. A salesperson reads their own disputes."""
+final ruling that may move the claim. A salesperson reads the disputes they are a party to;
+anyone else's is not there (404), on these pages as in the API."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +21,7 @@ from .. import services
 from ..choices import ClaimStatus, Decision, DisputeStatus
 from ..forms import RulingForm, apply_service_error
 from ..models import Claim, Dispute
+from ..selectors import disputes_visible_to
 from .common import (
     CONFLICT,
     INVALID,
@@ -80,13 +82,31 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
 
 
 def _dispute(request: HttpRequest, pk: int) -> tuple[Dispute, bool]:
+    """A dispute the user is party to (R-5.6): whoever rules on the office's disputes, its
+    claimant, its opener, the salesperson holding its customer — the API's selector. Anyone
+    else's dispute is not even there (404, as in the API), so that its existence is not told."""
+    dispute = (
+        disputes_visible_to(request.user)
+        .select_related("claimant", "opened_by", "new_owner", "ruled_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if dispute is None:
+        raise Http404
+    return dispute, may(request.user, "attribution.rule_dispute", dispute.office)
+
+
+def _dispute_to_rule(request: HttpRequest, pk: int) -> Dispute:
+    """Only whoever rules on disputes gets further than 403, whatever the id: the answer
+    tells nobody else whether the dispute exists (as the API's `rule`)."""
+    if not may_in_any_office(request.user, "attribution.rule_dispute"):
+        raise PermissionDenied
     dispute = restrict_to_offices(_disputes(), request.user).filter(pk=pk).first()
     if dispute is None:  # another office's dispute is not there
         raise Http404
-    manager = may(request.user, "attribution.rule_dispute", dispute.office)
-    if not manager and dispute.claimant_id != request.user.pk:
+    if not may(request.user, "attribution.rule_dispute", dispute.office):
         raise PermissionDenied
-    return dispute, manager
+    return dispute
 
 
 def _page(request, dispute: Dispute, manager: bool, status=200, ruling_form=None):
@@ -147,9 +167,7 @@ def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def dispute_rule(request: HttpRequest, pk: int) -> HttpResponse:
     """R-5.6: keep or move, with a written reason; final, and on the household's record."""
-    dispute, manager = _dispute(request, pk)
-    if not manager:
-        raise PermissionDenied
+    dispute, manager = _dispute_to_rule(request, pk), True
     form = RulingForm(request.POST, salespeople=salespeople_of(dispute.office))
     status = INVALID
     if form.is_valid():

@@ -8,12 +8,14 @@ the requester cannot see is unknown (400). The role check before the body is rea
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from attribution.selectors import claim_held
 from common import idempotency
 from staff.permissions import may, may_in_any_office
 
@@ -144,16 +146,27 @@ class HoldViewSet(viewsets.GenericViewSet):
         request=None,
         responses={
             200: HoldSerializer,
-            403: OpenApiResponse(description="A salesperson or the manager of the office."),
+            403: OpenApiResponse(
+                description="Not the office's manager, nor the salesperson who placed the hold "
+                "or holds its customer (R-6.2)."
+            ),
             409: OpenApiResponse(description="`hold_ended`"),
         },
     )
     @action(detail=True, methods=["post"])
     def release(self, request, pk=None):
         """R-6.2: the hold ends early; its fee is refunded in full."""
-        hold = get_object_or_404(self.get_queryset(), pk=pk)
-        _require(request, "deals.release_hold", hold.office)
-        hold = services.hold_release(hold=hold, actor=request.user, now=timezone.now())
+        hold = get_object_or_404(self.get_queryset().select_related("customer__household"), pk=pk)
+        now = timezone.now()
+        claim = claim_held(household=hold.customer.household, now=now)
+        if not may(request.user, "deals.release_hold", (hold, claim)):
+            raise PermissionDenied(
+                _(
+                    "Only the office's manager, or the salesperson who placed the hold or "
+                    "holds the customer, releases it."
+                )
+            )
+        hold = services.hold_release(hold=hold, actor=request.user, now=now)
         return Response(HoldSerializer(hold).data)
 
 

@@ -1,22 +1,31 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from ..messages import render
+from ..messages import render, shown_params
 from ..models import Notification
 
 
 class NotificationSerializer(serializers.ModelSerializer):
-    """A notification with its `text`, rendered in the reader's language at read time."""
+    """A notification with its `text`, rendered in the reader's language at read time. The
+    customer it names (`text`, `params.customer`) is shown as the reader may see them now
+    (API.md, visibility): context `customer_names`, from notifications.selectors."""
 
     text = serializers.SerializerMethodField()
+    params = serializers.SerializerMethodField()
 
     class Meta:
         model = Notification
         fields = ["id", "kind", "text", "params", "url", "created_at", "read_at"]
         read_only_fields = fields
 
+    def _names(self) -> dict[str, str] | None:
+        return self.context.get("customer_names")
+
     def get_text(self, notification) -> str:
-        return render(notification)
+        return render(notification, self._names())
+
+    def get_params(self, notification) -> dict:
+        return shown_params(notification, self._names())
 
 
 class NotificationFilterSerializer(serializers.Serializer):

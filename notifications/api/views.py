@@ -6,7 +6,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from ..models import Notification
+from ..selectors import customer_names, notifications_of
 from ..services import notifications_mark_read
 from .serializers import (
     NotificationFilterSerializer,
@@ -20,9 +20,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = NotificationSerializer
 
     def get_queryset(self):
-        return Notification.objects.filter(recipient=self.request.user.pk).order_by(
-            "-created_at", "-pk"
-        )
+        return notifications_of(self.request.user)
 
     @extend_schema(parameters=[NotificationFilterSerializer])
     def list(self, request, *args, **kwargs):
@@ -32,7 +30,11 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if params.validated_data["unread"]:
             qs = qs.filter(read_at__isnull=True)
         page = self.paginate_queryset(qs)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        names = customer_names(request.user, page, now=timezone.now())
+        context = {**self.get_serializer_context(), "customer_names": names}
+        return self.get_paginated_response(
+            NotificationSerializer(page, many=True, context=context).data
+        )
 
     @extend_schema(
         request=NotificationReadSerializer, responses={200: NotificationReadResultSerializer}

@@ -20,7 +20,7 @@ from staff.places import Place, place_for
 from .. import services
 from ..forms import DayForm, DiaryForm, ReplyForm
 from ..models import WorkDiary
-from ..selectors import diaries_for, diary_for, salespeople_of
+from ..selectors import diaries_for, diaries_named, diary_for, salespeople_of
 
 INVALID = 422
 WRITE, VIEW = "reports.write_diary", "reports.view_diaries"
@@ -50,6 +50,7 @@ def diary(request: HttpRequest) -> HttpResponse:
     today = office_today(office, now)
     day, day_form = _day(request.POST if request.method == "POST" else request.GET, today)
     the_diary = diary_for(salesperson=request.user, office=office, date=day)
+    diaries_named([the_diary], reader=request.user, now=now)
     status = 200
     if request.method == "POST":
         form = DiaryForm(request.POST)

@@ -237,12 +237,47 @@ class TestPermissions:
             f"{url}rule/", {"decision": "move", "new_owner": salesperson.pk, "reason": "我的"}
         )
         assert response.status_code == 403
-        client.force_login(other_salesperson)  # the owner, not the claimant
-        assert client.get(url).status_code == 403
+        # the owner of the disputed claim is a party too: reads it, as in the API (R-5.6)
+        client.force_login(other_salesperson)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert 'id="ruling-form"' not in html(response)
         dispute.refresh_from_db()
         assert dispute.status == DisputeStatus.OPEN
         client.force_login(manager)
         assert 'id="ruling-form"' in html(client.get(url))
+
+    def test_someone_elses_dispute_is_not_there_on_the_page_nor_in_the_api(
+        self, client, api, office, salesperson, other_salesperson, secretary, theirs
+    ):
+        """R-5.6: a salesperson who is not a party to a dispute (neither its claimant nor the
+        owner of the claim it is about) is told nothing of it — not even that it exists: 404
+        on the page as in the API, like a missing id; and no ruling either (403 whatever the
+        id, to anyone who does not rule)."""
+        third = UserFactory(username="sales3", roles=[Role.SALESPERSON], offices=[office])
+        dispute = Dispute.objects.create(
+            office=office,
+            customer=customer_of(theirs),
+            claimant=salesperson,
+            opened_by=salesperson,
+            reason="我先接待的",
+            opened_at=NOW,
+        )
+        missing = dispute.pk + 1000
+        for user in (third, secretary):
+            client.force_login(user)
+            api.force_authenticate(user)
+            for pk in (dispute.pk, missing):
+                response = client.get(f"/attribution/disputes/{pk}/")
+                assert response.status_code == 404, (user, pk)
+                assert "我先接待的" not in html(response)
+                assert api.get(f"/api/v1/disputes/{pk}/").status_code == 404
+                ruling = {"decision": "move", "new_owner": third.pk, "reason": "我的"}
+                assert client.post(f"/attribution/disputes/{pk}/rule/", ruling).status_code == 403
+                response = api.post(f"/api/v1/disputes/{pk}/rule/", ruling, format="json")
+                assert response.status_code == 403
+        dispute.refresh_from_db()
+        assert (dispute.status, dispute.claimant) == (DisputeStatus.OPEN, salesperson)
 
     def test_salesperson_cannot_reassign(self, client, office, salesperson, theirs):
         Claim.objects.filter(pk=theirs.pk).update(status=ClaimStatus.RELEASED)

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 
 from attribution.choices import ClaimStatus
-from attribution.services import claim_start
+from attribution.services import claim_reassign_released, claim_start
 from deals.choices import HoldStatus, RefundReason, SubscriptionStatus, UnitStatus
 from deals.factories import UnitFactory
 from deals.models import Hold, Project, Refund, Subscription, Unit
@@ -71,9 +71,9 @@ def snapshot():
 # ---------------------------------------------------------------- units
 
 
-def test_units_list_money_as_strings_and_office_scoped(api, clerk, office, other_office, unit):
+def test_units_list_money_as_strings_and_office_scoped(api, finance, office, other_office, unit):
     UnitFactory(office=other_office)
-    api.force_authenticate(clerk)
+    api.force_authenticate(finance)
     response = api.get(UNITS)
     assert response.status_code == 200
     assert response.data["count"] == 1
@@ -94,6 +94,27 @@ def test_units_list_money_as_strings_and_office_scoped(api, clerk, office, other
     assert api.get(UNITS, {"status": "held"}).data["count"] == 0
     assert api.get(UNITS, {"project": "一期", "office": office.pk}).data["count"] == 1
     assert api.get(UNITS, {"status": "nonsense"}).status_code == 400
+
+
+def test_units_are_not_for_an_account_without_a_role(api, office, unit):
+    """deals.view_units: the office's members (API.md) are its staff; an account of the office
+    without any role gets 403, no list."""
+    from staff.factories import UserFactory
+
+    member = UserFactory(username="member", roles=[], offices=[office])
+    api.force_authenticate(member)
+    response = api.get(UNITS)
+    assert response.status_code == 403
+    assert "results" not in response.json()
+
+
+@pytest.mark.parametrize("role", ["clerk", "warehouse", "assistant"])
+def test_units_are_listed_to_every_role_of_the_office(api, office, unit, role):
+    """API.md: GET /units/ is for the office's members, whatever their role."""
+    from staff.factories import UserFactory
+
+    api.force_authenticate(UserFactory(username="member", roles=[role], offices=[office]))
+    assert [row["id"] for row in api.get(UNITS).json()["results"]] == [unit.pk]
 
 
 def test_units_anonymous_401_and_outsider_403(api, other_manager):
@@ -217,6 +238,75 @@ def test_release_refunds_the_fee_and_frees_the_unit(
     again = post(api, manager, f"{HOLDS}{hold_id}/release/")
     assert again.status_code == 409 and again.data["code"] == "hold_ended"
     assert Refund.objects.count() == 1
+
+
+def test_a_colleague_cannot_release_someone_elses_hold(
+    api, salesperson, other_salesperson, unit, alice
+):
+    """R-6.2: the hold is the customer's priority right; a salesperson who neither placed it
+    nor holds the customer gets 403 (API.md's error body), and the hold stays."""
+    hold_id = post(api, salesperson, HOLDS, {"unit": unit.pk, "customer": alice.pk}).data["id"]
+    before = snapshot()
+    response = post(api, other_salesperson, f"{HOLDS}{hold_id}/release/")
+    assert response.status_code == 403
+    assert set(response.json()) == {"detail"}
+    assert snapshot() == before
+    assert Hold.objects.get(pk=hold_id).status == HoldStatus.ACTIVE
+    unit.refresh_from_db()
+    assert unit.status == UnitStatus.HELD
+
+
+def test_the_salesperson_who_placed_the_hold_releases_it(
+    api, salesperson, other_salesperson, unit, alice
+):
+    """R-6.2 with R-5.4: a colleague held the unit for the absent owner's customer; the one who
+    placed the hold may end it."""
+    hold_id = post(api, other_salesperson, HOLDS, {"unit": unit.pk, "customer": alice.pk}).data[
+        "id"
+    ]
+    response = post(api, other_salesperson, f"{HOLDS}{hold_id}/release/")
+    assert response.status_code == 200 and response.data["status"] == HoldStatus.RELEASED
+    assert Refund.objects.get().hold_id == hold_id
+
+
+def test_the_customers_salesperson_releases_a_hold_placed_by_the_desk(
+    api, salesperson, other_salesperson, secretary, unit, alice
+):
+    """R-6.2: the desk placed the hold; the owner of the customer's active claim ends it, the
+    colleague cannot."""
+    hold_id = post(api, secretary, HOLDS, {"unit": unit.pk, "customer": alice.pk}).data["id"]
+    assert post(api, other_salesperson, f"{HOLDS}{hold_id}/release/").status_code == 403
+    assert post(api, secretary, f"{HOLDS}{hold_id}/release/").status_code == 403
+    assert Hold.objects.get(pk=hold_id).status == HoldStatus.ACTIVE
+    response = post(api, salesperson, f"{HOLDS}{hold_id}/release/")
+    assert response.status_code == 200 and response.data["status"] == HoldStatus.RELEASED
+
+
+def test_the_claim_moves_and_the_right_to_release_moves_with_it(
+    api, office, salesperson, other_salesperson, secretary, manager, unit, clock
+):
+    """R-3.2, R-3.4, R-6.2: the desk held a unit for the salesperson's customer on the last
+    day of the claim's protection. Once the claim is released the former owner may no longer
+    end the hold; when the manager gives the customer to a colleague, the colleague may."""
+    customer = CustomerFactory(office=office, registered_by=salesperson)
+    week_ago = T0 - datetime.timedelta(days=7)  # protected through the end of T0's day
+    claim_start(
+        household=customer.household, owner=salesperson, now=week_ago, actor=salesperson, detail={}
+    )
+    hold_id = post(api, secretary, HOLDS, {"unit": unit.pk, "customer": customer.pk}).data["id"]
+    clock.move_to(T0 + datetime.timedelta(days=1))  # released at 00:00; the hold runs 72 h
+    assert post(api, salesperson, f"{HOLDS}{hold_id}/release/").status_code == 403
+    assert Hold.objects.get(pk=hold_id).status == HoldStatus.ACTIVE
+    claim_reassign_released(
+        household=customer.household,
+        new_owner=other_salesperson,
+        actor=manager,
+        reason="原业务员离职",
+        now=T0 + datetime.timedelta(days=1),
+    )
+    assert post(api, salesperson, f"{HOLDS}{hold_id}/release/").status_code == 403
+    response = post(api, other_salesperson, f"{HOLDS}{hold_id}/release/")
+    assert response.status_code == 200 and response.data["status"] == HoldStatus.RELEASED
 
 
 def test_release_of_another_offices_hold_404(api, salesperson, other_manager, unit, alice):

@@ -263,6 +263,65 @@ def test_release_early(client, project, salesperson, manager, zhou):
     assert Refund.objects.get().reason == "hold_released"
 
 
+def test_only_who_may_release_the_hold_sees_the_button_and_releases(
+    client, project, salesperson, other_salesperson, manager, zhou
+):
+    """R-6.2: the manager, or the salesperson who placed the hold or holds the customer; a
+    colleague sees no release button and is refused (403), and the hold stays."""
+    target = unit(project)
+    hold = services.hold_create(unit=target, customer=zhou, actor=salesperson, now=NOW)
+    panel = f"/deals/units/{target.pk}/"
+
+    client.force_login(other_salesperson)
+    html = client.get(panel, **HTMX).content.decode()
+    assert "剩余 72 小时" in html  # the hold is shown
+    assert 'id="release-form"' not in html
+    response = client.post(f"/deals/units/{target.pk}/release/", **HTMX)
+    assert response.status_code == 403
+    hold.refresh_from_db()
+    target.refresh_from_db()
+    assert (hold.status, target.status) == ("active", "held")
+    assert not Refund.objects.exists()
+
+    for who in (salesperson, manager):
+        client.force_login(who)
+        assert 'id="release-form"' in client.get(panel, **HTMX).content.decode()
+
+
+def test_the_customers_salesperson_releases_a_colleagues_hold_on_their_customer(
+    client, project, salesperson, other_salesperson, zhou
+):
+    """R-6.2 with R-5.4: a colleague held the unit for the owner's customer; the owner (who
+    holds the customer's claim) may end it from the panel."""
+    target = unit(project)
+    services.hold_create(unit=target, customer=zhou, actor=other_salesperson, now=NOW)
+    client.force_login(salesperson)
+    response = client.post(f"/deals/units/{target.pk}/release/", **HTMX)
+    assert response.status_code == 200
+    assert Hold.objects.get().status == "released"
+    assert 'id="release-form"' not in response.content.decode()  # nothing left to release
+
+
+def test_an_account_without_a_role_is_refused_the_units(client, office, project, subscription):
+    """deals.view_units: an account of the office without any role gets 403 on the board, a
+    unit, the customer picker and the agreement."""
+    from staff.factories import UserFactory
+
+    member = UserFactory(username="member", roles=[], offices=[office])
+    client.force_login(member)
+    urls = [
+        BOARD,
+        f"/deals/units/{unit(project).pk}/",
+        "/deals/customers/?q=138",
+        f"/deals/subscriptions/{subscription.pk}/agreement/",
+        f"/deals/subscriptions/{subscription.pk}/agreement.pdf",
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert "13800000001" not in response.content.decode(errors="replace")
+
+
 def test_agreement_shows_number_and_deposit(client, subscription, secretary):
     client.force_login(secretary)
     response = client.get(f"/deals/subscriptions/{subscription.pk}/agreement/")

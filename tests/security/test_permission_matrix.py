@@ -74,6 +74,9 @@ ADMIN_INDEX = Redirect("/admin/")  # logging out of the admin when not logged in
 ROLES = "SE SP MA DI AS FI CL WH"
 ALL = f"{ROLES} NR"  # every member of office A, the one without a role included
 MANAGES = "MA DI"  # staff.permissions.manages: the office's manager, the director (every office)
+# API.md's "office members" for the customers, the duty roster and the units: the staff with
+# a role in the office (staff.permissions._STAFF); an account without any role (NR) is refused
+STAFF = ROLES
 FULL_VIEW = {"SE", "MA", "DI", "FI"}  # attribution.visibility.FULL_VIEW_ROLES
 
 
@@ -242,9 +245,9 @@ RECEPTION = [
     page("reception:counters", "SE"),
     page("reception:call_register", "SE", method="POST"),  # reception.log_call
     page("reception:referral_register", "SE", method="POST"),  # reception.register_referral
-    # reception.view_roster: any member of the office, a member without a role too
-    page("reception:my_visits", ALL),
-    page("reception:board", ALL),
+    # reception.view_roster: the office's staff, not an account without a role (API.md)
+    page("reception:my_visits", STAFF),
+    page("reception:board", STAFF),
     # reception.set_duty_status: the manager, the secretary, the salesperson themself
     page(
         "reception:duty_status",
@@ -297,9 +300,19 @@ ATTRIBUTION = [
     # ?office= — it shows their own disputes in their own offices, so B's id changes nothing.
     # Their order: no dispute rule in any office is a 403 before the office is looked at.
     page("attribution:disputes", "SP MA DI", other=who("SP DI", MA=404)),
-    # a dispute: the office's manager (rule_dispute) or its claimant; others 403
-    on_object("attribution:dispute", "dispute", "SP MA DI", peer=who(MANAGES)),
-    on_object("attribution:dispute_rule", "dispute", MANAGES, method="POST"),
+    # a dispute: whoever rules on the office's (the manager, the director) and its parties
+    # (attribution.selectors.disputes_visible_to, as the API); anyone else's dispute is not
+    # there (404), so that its existence is not told
+    on_object("attribution:dispute", "dispute", "SP MA DI", no=404, peer=who(MANAGES, no=404)),
+    # rule_dispute first, in any office: 403 to every other role whatever the id; then the
+    # other office's dispute is not there for its manager (404)
+    on_object(
+        "attribution:dispute_rule",
+        "dispute",
+        MANAGES,
+        method="POST",
+        other=who("DI", OK, 403, MA=404),
+    ),
 ]
 
 NOTIFICATIONS = [
@@ -317,26 +330,27 @@ NOTIFICATIONS = [
 ]
 
 DEALS = [
-    # deals.view_units: any member of the office
-    page("deals:board", ALL),
-    page("deals:customer_options", ALL, query=SEARCH, hidden=every_phone),
-    page("deals:board_export", ALL),  # the board as .xlsx
-    on_object("deals:unit_panel", "unit", ALL, peer=None),
+    # deals.view_units: the office's staff, not an account without a role (API.md, R-6.1)
+    page("deals:board", STAFF),
+    page("deals:customer_options", STAFF, query=SEARCH, hidden=every_phone),
+    page("deals:board_export", STAFF),  # the board as .xlsx
+    on_object("deals:unit_panel", "unit", STAFF, peer=None),
     # deals.hold: a salesperson or the secretary of the office
     on_object("deals:unit_hold", "unit", "SP SE", method="POST", peer=None),
     # deals.subscribe: a salesperson or finance of the office
     on_object("deals:unit_subscribe", "unit", "SP FI", method="POST", peer=None),
     on_object("deals:hold_convert", "held_unit", "SP FI", method="POST"),
-    # deals.release_hold: the manager or any salesperson of the office
-    on_object("deals:hold_release", "held_unit", "SP MA DI", method="POST"),
+    # deals.release_hold: the manager, or the salesperson who placed the hold or holds
+    # its customer — not a colleague's hold of a colleague's customer
+    on_object("deals:hold_release", "held_unit", "SP MA DI", method="POST", peer=who(MANAGES, OK)),
     # deals.withdraw: the manager
     on_object("deals:subscription_withdraw", "subscribed_unit", MANAGES, method="POST"),
     page("deals:units_import", MANAGES),  # deals.manage_units
     page("deals:units_import", MANAGES, method="POST"),
-    # the printable agreement: deals.view_units, any member of the office; the
-    # customer's phone on it as attribution.visibility allows (masked for most)
-    on_object("deals:agreement", "subscription", ALL, hidden=phones_not_in_full),
-    on_object("deals:agreement_pdf", "subscription", ALL, hidden=phones_not_in_full),
+    # the printable agreement: deals.view_units; the customer's phone on it as
+    # attribution.visibility allows (masked for most)
+    on_object("deals:agreement", "subscription", STAFF, hidden=phones_not_in_full),
+    on_object("deals:agreement_pdf", "subscription", STAFF, hidden=phones_not_in_full),
 ]
 
 FINANCE = [
@@ -412,18 +426,18 @@ API = [
         peer=who(MANAGES, no=404),
         other=who("DI", no=404),
     ),
-    # leads.view_customers: any member of the office; what of a customer one sees is the
-    # visibility rule (API.md): phones in full for the desk, managers, the director, finance
-    # and the customer's own salesperson, masked (138****5678) for everyone else
-    Row("customer-list", query=SEARCH, own=who(ALL), hidden=phones_not_in_full),
+    # leads.view_customers: the office's staff (not an account without a role); what of a customer one sees is the visibility rule (API.md): phones in full for the
+    # desk, managers, the director, finance and the customer's own salesperson, masked
+    # (138****5678) for everyone else
+    Row("customer-list", query=SEARCH, own=who(STAFF), hidden=phones_not_in_full),
     api_any("customer-list", "SP", method="POST"),  # leads.register_own
-    on_object("customer-detail", "customer", ALL, hidden=phones_not_in_full),
+    on_object("customer-detail", "customer", STAFF, hidden=phones_not_in_full),
     # attribution.view_timeline: the owner, a manager, the director
     on_object("customer-timeline", "customer", "SP MA DI", peer=who(MANAGES)),
     # attribution.link_household: the owner, a manager
     on_object("customer-household", "customer", "SP MA DI", method="POST", peer=who(MANAGES, OK)),
-    # reception.view_roster: members; reception.set_roster: the manager
-    Row("roster", kwargs=roster_path, own=who(ALL), other=elsewhere(who(ALL))),
+    # reception.view_roster: the office's staff; reception.set_roster: the manager
+    Row("roster", kwargs=roster_path, own=who(STAFF), other=elsewhere(who(STAFF))),
     Row(
         "roster",
         "PUT",
@@ -474,11 +488,14 @@ API = [
     # a dispute: whoever rules on the office's (the manager, the director), and the
     # salesperson it is about (claimant); not there for anyone else
     on_object("dispute-detail", "dispute", "SP MA DI", no=404, peer=who(MANAGES, no=404)),
-    on_object("dispute-rule", "dispute", MANAGES, method="POST"),  # attribution.rule_dispute
-    api_any("unit-list", ALL),  # deals.view_units: members
+    # attribution.rule_dispute in any office first (403 whatever the id), then the dispute
+    on_object("dispute-rule", "dispute", MANAGES, method="POST", other=who("DI", OK, 403, MA=404)),
+    api_any("unit-list", STAFF),  # deals.view_units
     api_any("unit-list", MANAGES, method="POST"),  # deals.manage_units
     api_any("hold-list", "SP SE", method="POST"),  # deals.hold
-    on_object("hold-release", "hold", "SP MA DI", method="POST"),  # deals.release_hold
+    # deals.release_hold: the manager, the salesperson who placed it or holds its
+    # customer; a colleague's hold of a colleague's customer is refused
+    on_object("hold-release", "hold", "SP MA DI", method="POST", peer=who(MANAGES, OK)),
     api_any("subscription-list", "SP FI", method="POST"),  # deals.subscribe
     on_object("subscription-withdraw", "subscription", MANAGES, method="POST"),  # withdraw
     api_any("refund-list", "FI MA DI"),  # deals.view_refunds

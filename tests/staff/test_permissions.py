@@ -23,6 +23,22 @@ pytestmark = pytest.mark.django_db
         ("secretary", "workspace.secretary", None, True),
         ("secretary", "workspace.manager", None, False),
         ("manager", "no.such.action", None, False),
+        # the office's customers (R-1, R-2.1): the desk, salespeople, managers, finance
+        ("secretary", "leads.view_customers", "office", True),
+        ("salesperson", "leads.view_customers", "office", True),
+        ("finance", "leads.view_customers", "office", True),
+        ("salesperson", "leads.view_customers", "other_office", False),
+        ("director", "leads.view_customers", "other_office", True),
+        ("warehouse", "leads.view_customers", "office", True),
+        ("salesperson", "leads.view_customers", None, True),  # the API's list: own offices
+        ("warehouse", "leads.view_customers", None, True),
+        # the duty roster (R-2.2): the desk, salespeople, managers
+        ("salesperson", "reception.view_roster", "office", True),
+        ("secretary", "reception.view_roster", "office", True),
+        ("manager", "reception.view_roster", "office", True),
+        ("director", "reception.view_roster", "other_office", True),
+        ("salesperson", "reception.view_roster", "other_office", False),
+        ("finance", "reception.view_roster", "office", True),
         # ownership (R-3, R-4, R-5): obj is the office
         ("salesperson", "attribution.log_followup", "office", True),
         ("salesperson", "attribution.log_followup", "other_office", False),
@@ -63,8 +79,14 @@ pytestmark = pytest.mark.django_db
         ("director", "attribution.rule_dispute", "other_office", True),
         ("salesperson", "attribution.rule_dispute", "office", False),
         ("secretary", "attribution.rule_dispute", "office", False),
-        # units, holds and deposits (R-6, R-5.5): obj is the office
+        # units, holds and deposits (R-6, R-5.5): obj is the office. The board is for the
+        # roles that hold, subscribe, release or are paid; the clerk has no part in it
         ("clerk", "deals.view_units", "office", True),
+        ("warehouse", "deals.view_units", "office", True),
+        ("assistant", "deals.view_units", "office", True),
+        ("secretary", "deals.view_units", "office", True),
+        ("finance", "deals.view_units", "office", True),
+        ("salesperson", "deals.view_units", "office", True),
         ("salesperson", "deals.view_units", "other_office", False),
         ("director", "deals.view_units", "other_office", True),
         ("salesperson", "deals.view_units", None, False),
@@ -77,11 +99,6 @@ pytestmark = pytest.mark.django_db
         ("salesperson", "deals.hold", "other_office", False),
         ("manager", "deals.hold", "office", False),
         ("finance", "deals.hold", "office", False),
-        ("salesperson", "deals.release_hold", "office", True),
-        ("manager", "deals.release_hold", "office", True),
-        ("director", "deals.release_hold", "other_office", True),
-        ("secretary", "deals.release_hold", "office", False),
-        ("salesperson", "deals.release_hold", "other_office", False),
         ("salesperson", "deals.subscribe", "office", True),
         ("finance", "deals.subscribe", "office", True),
         ("finance", "deals.subscribe", "other_office", False),
@@ -194,3 +211,86 @@ def test_may_on_office_and_claim(request, claim, action, who, office_, with_clai
 def test_may_on_a_missing_office_is_refused(manager):
     assert not may(manager, "attribution.view_timeline", (None, None))
     assert not may(manager, "attribution.rule_dispute", None)
+
+
+@pytest.fixture
+def no_role(office):
+    """A member of the office without any role (no group)."""
+    from staff.factories import UserFactory
+
+    return UserFactory(username="no-role", roles=[], offices=[office])
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        "leads.view_customers",
+        "reception.view_roster",
+        "deals.view_units",
+        "office.view",  # the offices one belongs to: all a member without a role sees
+    ],
+)
+def test_a_member_without_a_role_sees_no_customers_roster_or_units(no_role, office, action):
+    """Membership alone is not a role (RULES.md, people and roles): the office's customers,
+    its roster and its units are for the roles that work with them."""
+    assert may(no_role, action, office) is (action == "office.view")
+    if action == "leads.view_customers":
+        assert not may(no_role, action, None)
+
+
+def test_a_member_without_a_role_cannot_set_their_own_duty_status(no_role, office):
+    """R-2.2: the salesperson themself, not any member who names themself."""
+    assert not may(no_role, "reception.set_duty_status", (office, no_role))
+
+
+@pytest.fixture
+def hold(office, other_salesperson):
+    """A hold placed by `other_salesperson` for their own customer (R-6.2)."""
+    import datetime
+
+    from attribution.services import claim_start
+    from deals import services
+    from deals.factories import UnitFactory
+    from leads.factories import CustomerFactory
+
+    now = datetime.datetime(2026, 3, 2, 15, 0, tzinfo=datetime.UTC)
+    customer = CustomerFactory(office=office, registered_at=now)
+    claim_start(
+        household=customer.household,
+        owner=other_salesperson,
+        now=now,
+        actor=other_salesperson,
+        detail={},
+    )
+    return services.hold_create(
+        unit=UnitFactory(office=office), customer=customer, actor=other_salesperson, now=now
+    )
+
+
+@pytest.mark.parametrize(
+    "who, owns_claim, placed, allowed",
+    [
+        ("manager", False, False, True),  # the office's manager: any hold
+        ("director", False, False, True),
+        ("other_salesperson", True, True, True),  # placed it, holds the customer
+        ("salesperson", False, True, True),  # placed it for a colleague's customer (R-5.4)
+        ("salesperson", True, False, True),  # holds the customer now (claim reassigned)
+        ("salesperson", False, False, False),  # any other salesperson of the office
+        ("secretary", False, True, False),  # placed it, but releasing is not the desk's
+        ("finance", False, False, False),
+        ("other_manager", False, False, False),  # the manager of another office
+    ],
+)
+def test_may_release_hold(request, hold, who, owns_claim, placed, allowed):
+    """R-6.2, obj: (hold, the claim that holds its customer now or None)."""
+    from attribution.models import Claim
+
+    user = request.getfixturevalue(who)
+    if placed:
+        hold.created_by = user
+    claim = Claim(owner=user) if owns_claim else Claim(owner=request.getfixturevalue("manager"))
+    assert may(user, "deals.release_hold", (hold, claim)) is allowed
+
+
+def test_may_release_hold_without_a_hold_is_refused(manager):
+    assert not may(manager, "deals.release_hold", (None, None))
