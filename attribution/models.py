@@ -97,12 +97,17 @@ class ClaimEvent(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("actor"),
+        db_index=False,  # events are read by claim; see owner
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("owner after"),
+        # events are read by claim only (the timeline, the reports): an index by user would
+        # cost claims.expire_stale an insert per released claim for no read (issue 8); the
+        # foreign key itself stays
+        db_index=False,
     )
     detail = models.JSONField(_("detail"), default=dict, blank=True)
 

@@ -426,9 +426,10 @@ API = [
         peer=who(MANAGES, no=404),
         other=who("DI", no=404),
     ),
-    # leads.view_customers: the office's staff (not an account without a role); what of a customer one sees is the visibility rule (API.md): phones in full for the
-    # desk, managers, the director, finance and the customer's own salesperson, masked
-    # (138****5678) for everyone else
+    # leads.view_customers: the office's staff (not an account without a role); what of a
+    # customer one sees is the visibility rule (API.md): phones in full for the desk, managers,
+    # the director, finance and the customer's own salesperson, masked (138****5678) for
+    # everyone else
     Row("customer-list", query=SEARCH, own=who(STAFF), hidden=phones_not_in_full),
     api_any("customer-list", "SP", method="POST"),  # leads.register_own
     on_object("customer-detail", "customer", STAFF, hidden=phones_not_in_full),
