@@ -238,6 +238,23 @@ def subscription_create(
     return subscription
 
 
+def credit_move(*, claim: Claim, new_owner) -> list[str]:
+    """R-5.6: a ruling that moves a deal's claim moves its credit: every subscription made
+    under that claim — withdrawn ones too, whose commission right is the credit (R-5.5) — is
+    credited to the new owner. Returns the agreement numbers moved. Called by the ruling, in
+    its transaction, under the household's lock."""
+    moved = list(
+        Subscription.objects.select_for_update()
+        .filter(claim=claim)
+        .exclude(credited_salesperson=new_owner)
+        .order_by("pk")
+    )
+    for subscription in moved:
+        subscription.credited_salesperson = new_owner
+        subscription.save(update_fields=["credited_salesperson"])
+    return [subscription.number for subscription in moved]
+
+
 @transaction.atomic
 def subscription_withdraw(
     *, subscription: Subscription, actor, now: datetime.datetime

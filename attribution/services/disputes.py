@@ -101,8 +101,9 @@ def dispute_rule(
     now: datetime.datetime,
     new_owner=None,
 ) -> Dispute:
-    """R-5.6: the ruling may move the household's claim; it is final and on record. Only the
-    office's manager (or the director) rules: anyone else is refused with 403 `forbidden`."""
+    """R-5.6: the ruling may move the household's claim — and a deal's credit with it (its
+    subscriptions, `deals.services.credit_move`); it is final and on record. Only the office's
+    manager (or the director) rules: anyone else is refused with 403 `forbidden`."""
     if not may(actor, "attribution.rule_dispute", dispute.office):
         raise NotManager()
     reason = (reason or "").strip()
@@ -138,6 +139,11 @@ def dispute_rule(
                 detail={"dispute": dispute.pk},
             )
         elif claim.owner_id != new_owner.pk:
+            detail = {"dispute": dispute.pk}
+            if claim.status == ClaimStatus.DEAL:  # "a ruling may move a claim or credit"
+                from deals.services import credit_move  # deals builds on attribution
+
+                detail["subscriptions"] = credit_move(claim=claim, new_owner=new_owner)
             claim_transfer(
                 claim=claim,
                 new_owner=new_owner,
@@ -145,7 +151,7 @@ def dispute_rule(
                 actor=actor,
                 reason=reason,
                 kind=ClaimEventKind.RULED,
-                detail={"dispute": dispute.pk},
+                detail=detail,
             )
     dispute.status, dispute.decision, dispute.ruling_reason = DisputeStatus.RULED, decision, reason
     dispute.new_owner = new_owner if decision == Decision.MOVE else None
