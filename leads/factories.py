@@ -1,4 +1,5 @@
 import datetime
+import importlib
 
 import factory
 from django.utils import timezone
@@ -6,6 +7,16 @@ from django.utils import timezone
 from staff.factories import OfficeFactory, UserFactory
 
 from .models import Customer, Household, SourceChannel
+
+
+def channels_restored() -> None:
+    """The source channels of the data migration, put back: a transactional test flushes
+    every table, the migration's rows included, for the tests that run after it."""
+    channels = importlib.import_module("leads.migrations.0002_source_channels").CHANNELS
+    for position, (code, name, name_en) in enumerate(channels):
+        SourceChannel.objects.get_or_create(
+            code=code, defaults={"name": name, "name_en": name_en, "position": position}
+        )
 
 
 def channel(code: str = "passing") -> SourceChannel:

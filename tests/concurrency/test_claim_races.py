@@ -6,7 +6,6 @@ errors out after LOCK_TIMEOUT instead of hanging, and a deadlock fails the test.
 """
 
 import datetime
-import importlib
 import time
 from collections import Counter
 from zoneinfo import ZoneInfo
@@ -26,8 +25,8 @@ from attribution.services import (
 )
 from attribution.services import followups as followup_service
 from common.errors import DomainError
-from leads.factories import CustomerFactory
-from leads.models import Customer, Household, SourceChannel
+from leads.factories import CustomerFactory, channels_restored
+from leads.models import Customer, Household
 from staff.choices import Role
 from staff.factories import UserFactory
 
@@ -36,7 +35,6 @@ from .harness import Outcome, run_together
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SH = ZoneInfo("Asia/Shanghai")
-CHANNELS = importlib.import_module("leads.migrations.0002_source_channels").CHANNELS
 
 # The R-3.2 worked example: last contact Mon 2026-03-02 15:00, released 2026-03-10 00:00.
 CONTACT = datetime.datetime(2026, 3, 2, 15, 0, tzinfo=SH)
@@ -50,10 +48,7 @@ def describe(outcomes: list[Outcome]) -> str:
 
 @pytest.fixture(autouse=True)
 def channels(transactional_db):
-    for position, (code, name, name_en) in enumerate(CHANNELS):
-        SourceChannel.objects.get_or_create(
-            code=code, defaults={"name": name, "name_en": name_en, "position": position}
-        )
+    channels_restored()
 
 
 # ------------------------------------------------------------------ a. follow-up vs release

@@ -3,7 +3,6 @@ PostgreSQL over HTTP: registration, hold and subscription each create one record
 one of the ten gets the same response; the key reused with another body is 422."""
 
 import datetime
-import importlib
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,8 +12,8 @@ from django.utils import timezone
 from attribution.services import claim_start
 from deals.factories import UnitFactory
 from deals.models import Hold, Subscription
-from leads.factories import CustomerFactory
-from leads.models import Customer, SourceChannel
+from leads.factories import CustomerFactory, channels_restored
+from leads.models import Customer
 from notifications.models import Notification
 from reception.factories import roster_for
 from reception.models import Visit
@@ -28,15 +27,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 SH = ZoneInfo("Asia/Shanghai")
 TIMES = 10
 KEY = "desk-tab-7f3a"
-CHANNELS = importlib.import_module("leads.migrations.0002_source_channels").CHANNELS
 
 
 @pytest.fixture(autouse=True)
 def channels(transactional_db):
-    for position, (code, name, name_en) in enumerate(CHANNELS):
-        SourceChannel.objects.get_or_create(
-            code=code, defaults={"name": name, "name_en": name_en, "position": position}
-        )
+    channels_restored()
 
 
 def same_key_ten_times(user, path: str, body: dict) -> list:

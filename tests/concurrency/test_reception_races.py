@@ -8,7 +8,6 @@ outcome: how many rows, who got what, which error each loser saw.
 """
 
 import datetime
-import importlib
 import threading
 import time
 from collections import Counter
@@ -24,7 +23,7 @@ from attribution.choices import ClaimEventKind, ClaimStatus
 from attribution.models import Claim, ClaimEvent, Collision
 from attribution.services import customer_register_own
 from common.errors import DomainError
-from leads.factories import CustomerFactory
+from leads.factories import CustomerFactory, channels_restored
 from leads.models import Customer, Household, SourceChannel
 from reception import services
 from reception.choices import DutyStatus, Rule
@@ -45,7 +44,6 @@ RACE_WINDOW = 0.01  # seconds, see widen_race_windows
 
 # The managed list of channels comes from a data migration, and a transactional test's flush
 # empties it: put it back for each test.
-CHANNELS = importlib.import_module("leads.migrations.0002_source_channels").CHANNELS
 
 
 def at(i: int, *, minutes: int = 0) -> datetime.datetime:
@@ -70,10 +68,7 @@ def successes(outcomes: list[Outcome]) -> list[Any]:
 
 @pytest.fixture(autouse=True)
 def channels(transactional_db):
-    for position, (code, name, name_en) in enumerate(CHANNELS):
-        SourceChannel.objects.get_or_create(
-            code=code, defaults={"name": name, "name_en": name_en, "position": position}
-        )
+    channels_restored()
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,6 @@ PostgreSQL, exactly one hold or subscription wins and every other request gets 4
 `unit_unavailable` (R-6.2, R-6.3). Each thread has its own connection and test client, waits at
 a barrier so that all start together, and closes its connection."""
 
-import importlib
 import threading
 import time
 from collections import Counter
@@ -17,23 +16,18 @@ from attribution.services import claim_start
 from deals.choices import UnitStatus
 from deals.factories import UnitFactory
 from deals.models import Hold, Refund, Subscription, Unit
-from leads.factories import CustomerFactory
-from leads.models import SourceChannel
+from leads.factories import CustomerFactory, channels_restored
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 THREADS = 20
 JOIN_TIMEOUT = 60
 LOCK_TIMEOUT = "20s"
-CHANNELS = importlib.import_module("leads.migrations.0002_source_channels").CHANNELS
 
 
 @pytest.fixture(autouse=True)
 def channels(transactional_db):
-    for position, (code, name, name_en) in enumerate(CHANNELS):
-        SourceChannel.objects.get_or_create(
-            code=code, defaults={"name": name, "name_en": name_en, "position": position}
-        )
+    channels_restored()
 
 
 def race(requests: list[tuple[Client, str, dict]]) -> list:

@@ -3,7 +3,6 @@ their customer found by phone (R-6.2), sees the cell turn held with the hours le
 hold into a subscription with a 20000.00 deposit (R-6.3) and opens the printable agreement."""
 
 import datetime
-import importlib
 import os
 import re
 from decimal import Decimal
@@ -14,23 +13,18 @@ from playwright.sync_api import Page, expect
 
 from attribution.services import customer_register_own
 from deals.models import Hold, Project, Subscription, Unit
-from leads.factories import channel
-from leads.models import SourceChannel
+from leads.factories import channel, channels_restored
 from tests.e2e.conftest import assert_no_horizontal_scroll, login
 
 pytestmark = pytest.mark.e2e
 
 # Set E2E_SCREENSHOTS=/tmp to keep a picture of the board at desk size.
 SHOTS = os.environ.get("E2E_SCREENSHOTS")
-CHANNELS = importlib.import_module("leads.migrations.0002_source_channels").CHANNELS
 
 
 @pytest.fixture(autouse=True)
 def channels(transactional_db):
-    for position, (code, name, name_en) in enumerate(CHANNELS):
-        SourceChannel.objects.get_or_create(
-            code=code, defaults={"name": name, "name_en": name_en, "position": position}
-        )
+    channels_restored()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 pointer follows, a salesperson away on business is skipped and owed a turn, and the receiving
 salesperson sees the notification appear on their phone without reloading."""
 
-import importlib
 import os
 import re
 
@@ -10,8 +9,7 @@ import pytest
 from django.utils import timezone, translation
 from playwright.sync_api import Page, expect
 
-from leads.factories import channel
-from leads.models import SourceChannel
+from leads.factories import channel, channels_restored
 from reception.choices import Rule
 from reception.factories import roster_for
 from staff.choices import Role
@@ -26,15 +24,11 @@ SHOTS = os.environ.get("E2E_SCREENSHOTS")
 
 # The managed list of channels comes from a data migration, and the flush after each live-server
 # test empties it: put it back for each test.
-CHANNELS = importlib.import_module("leads.migrations.0002_source_channels").CHANNELS
 
 
 @pytest.fixture(autouse=True)
 def channels(transactional_db):
-    for position, (code, name, name_en) in enumerate(CHANNELS):
-        SourceChannel.objects.get_or_create(
-            code=code, defaults={"name": name, "name_en": name_en, "position": position}
-        )
+    channels_restored()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ The clock is not frozen (the live server runs in other threads): expected ends a
 the real clock and the office's time zone with attribution.rules.protection_end."""
 
 import datetime
-import importlib
 import os
 import re
 
@@ -18,8 +17,8 @@ from playwright.sync_api import Page, expect
 from attribution import rules
 from attribution.models import Claim, Collision
 from attribution.services import claim_start, dispute_open
-from leads.factories import CustomerFactory, channel
-from leads.models import Customer, SourceChannel
+from leads.factories import CustomerFactory, channel, channels_restored
+from leads.models import Customer
 from tests.e2e.conftest import assert_no_horizontal_scroll, login
 
 pytestmark = pytest.mark.e2e
@@ -27,17 +26,13 @@ pytestmark = pytest.mark.e2e
 # Set E2E_SCREENSHOTS=/tmp to keep pictures of the phone page and of the dispute page.
 SHOTS = os.environ.get("E2E_SCREENSHOTS")
 
-CHANNELS = importlib.import_module("leads.migrations.0002_source_channels").CHANNELS
 BRAND_RED = "rgb(179, 38, 30)"  # --brand in app.css
 ENDING = re.compile(r"\bending\b")  # the class the red style hangs on
 
 
 @pytest.fixture(autouse=True)
 def channels(transactional_db):
-    for position, (code, name, name_en) in enumerate(CHANNELS):
-        SourceChannel.objects.get_or_create(
-            code=code, defaults={"name": name, "name_en": name_en, "position": position}
-        )
+    channels_restored()
 
 
 def claimed(office, owner, phone: str, name: str, days_ago: int) -> Claim:

@@ -4,7 +4,6 @@ manager opens the weekly report to the director, sees the team's figures as a ta
 drawn chart, and downloads the Excel file, whose numbers equal the page's (R-7.4, R-7.5).
 Every page runs under the Content-Security-Policy: no violation may be reported."""
 
-import importlib
 import io
 
 import openpyxl
@@ -12,6 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from leads.factories import channels_restored
 from leads.models import SourceChannel
 from reception.factories import roster_for
 from reception.services import visit_register
@@ -20,15 +20,10 @@ from tests.e2e.conftest import assert_no_horizontal_scroll, login
 
 pytestmark = pytest.mark.e2e
 
-CHANNELS = importlib.import_module("leads.migrations.0002_source_channels").CHANNELS
-
 
 @pytest.fixture(autouse=True)
 def channels(transactional_db):
-    for position, (code, name, name_en) in enumerate(CHANNELS):
-        SourceChannel.objects.get_or_create(
-            code=code, defaults={"name": name, "name_en": name_en, "position": position}
-        )
+    channels_restored()
 
 
 def number(value) -> object:

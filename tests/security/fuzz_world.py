@@ -25,6 +25,7 @@ from attribution.services import customer_register_own
 from deals import contracts
 from deals import services as deal_services
 from deals.models import Contract, Hold, Instalment, Refund, Subscription, Unit
+from leads.factories import channels_restored
 from leads.models import Customer, SourceChannel
 from notifications.models import Notification
 from notifications.services import notify
@@ -75,6 +76,7 @@ def rolled_back(django_db_blocker):
 
 def build_world() -> dict:
     """Create the data set; returns users by role, their API tokens and the ids of each kind."""
+    channels_restored()  # a transactional test before this one may have flushed them
     call_command("demo_data", stdout=StringIO())
     now = timezone.now()
     office = Office.objects.get(code="demo")

@@ -32,7 +32,7 @@ from deals import contracts
 from deals import services as deals
 from deals.factories import ProjectFactory, UnitFactory
 from deals.models import Refund
-from leads.factories import CustomerFactory, channel
+from leads.factories import CustomerFactory, channel, channels_restored
 from notifications.services import notify
 from reception.factories import roster_for
 from reception.services import visit_register
@@ -170,6 +170,7 @@ def _deals(office, seller, customers, now, clerk_of_money, manager) -> dict[str,
 
 def build_world() -> World:
     now = timezone.now()
+    channels_restored()  # a transactional test before this one may have flushed them
     a = OfficeFactory(name="矩阵甲售楼处", code="matrix-a")
     b = OfficeFactory(name="矩阵乙售楼处", code="matrix-b")
     users = {

@@ -51,6 +51,7 @@ from deals import contracts
 from deals import services as deal_services
 from deals.factories import UnitFactory
 from deals.models import Hold, Refund, Subscription
+from leads.factories import channels_restored
 from leads.models import Customer, SourceChannel
 from notifications.models import Notification
 from reception import services as desk
@@ -122,6 +123,7 @@ def rolled_back(django_db_blocker):
 def build_world() -> dict:
     """Two offices and the records of one morning, created through the services at T."""
     now = T
+    channels_restored()  # a transactional test before this one may have flushed them
     channel = SourceChannel.objects.get(code="passing")
     sunny = OfficeFactory(name="阳光花园售楼处", code="sunny")
     river = OfficeFactory(name="江畔售楼处", code="riverside")
