@@ -40,23 +40,20 @@ def claim_held(*, household, now: datetime.datetime) -> Claim | None:
     """The claim that carries a salesperson now: active and protected, or a deal (R-3.3,
     R-4.3). Its owner sees the customer in full; `(office, claim_held(...))` is the object of
     `attribution.view_timeline` and `attribution.link_household`."""
-    claim = (
-        Claim.objects.select_related("owner")
-        .filter(household=household, status__in=[ClaimStatus.ACTIVE, ClaimStatus.DEAL])
-        .order_by("-started_at")
-        .first()
-    )
-    if claim is None or rules.status_on_read(claim, now) == ClaimStatus.RELEASED:
-        return None
-    return claim
+    return claims_held([household.pk], now=now).get(household.pk)
 
 
 def claims_held(household_ids, *, now: datetime.datetime) -> dict[int, Claim]:
     """`claim_held` of many households in one query: of each, the latest active or deal
     claim, unless it is released on read (R-3.3)."""
-    claims = Claim.objects.filter(
-        household_id__in=list(household_ids), status__in=[ClaimStatus.ACTIVE, ClaimStatus.DEAL]
-    ).order_by("household_id", "-started_at")
+    claims = (
+        Claim.objects.select_related("owner")
+        .filter(
+            household_id__in=list(household_ids),
+            status__in=[ClaimStatus.ACTIVE, ClaimStatus.DEAL],
+        )
+        .order_by("household_id", "-started_at")
+    )
     latest: dict[int, Claim] = {}
     for claim in claims:
         latest.setdefault(claim.household_id, claim)

@@ -74,7 +74,7 @@ def evaluate(results: dict) -> list[dict]:  # noqa: C901
         if name in queries:
             q = queries[name]
             out.append(_check(f"{name} queries (big / small office)", q["max"], "equal",
-                              q["equal"]))  # fmt: skip
+                              q["bounded"]))  # fmt: skip
     for name in load:
         if name not in ("visit_register",) and load[name]["errors"]:
             out.append(_check(f"{name} errors", load[name]["errors"], "= 0", False))

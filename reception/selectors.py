@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from attribution.models import Claim
 from attribution.selectors import active_claims_by_household
@@ -64,6 +65,10 @@ class Seat:
     status_label: str
     owed_turns: int
     is_next: bool
+
+    @property
+    def owed_label(self) -> str:
+        return _("Owed turns: %(n)s") % {"n": self.owed_turns}
 
 
 @dataclass

@@ -5,7 +5,6 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 
 from common.inputs import safe_next
 from staff.models import Office, User
@@ -70,11 +69,7 @@ def _with_actions(user, visits: list) -> list:
 def _board(user, office: Office, now: datetime.datetime) -> dict:
     board = selectors.board_of_day(office=office, day=_today(office, now))
     rows = [
-        {
-            "seat": s,
-            "can_set": may(user, "reception.set_duty_status", (office, s.salesperson)),
-            "owed_label": _("Owed turns: %(n)s") % {"n": s.owed_turns},
-        }
+        {"seat": s, "can_set": may(user, "reception.set_duty_status", (office, s.salesperson))}
         for s in board.seats
     ]
     return {"board": board, "rows": rows}
