@@ -46,7 +46,7 @@ class ClaimFilter(django_filters.FilterSet):
             method="filter_ending",
             min_value=0,
             max_value=MAX_DAYS,
-            help_text=_("Active claims whose protection ends within this many days (R-3.5)."),
+            help_text=_("Active claims whose protection ends within this many days."),
         )
     )
 

@@ -5,8 +5,11 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from leads.rules import normalize_phone
+from leads.selectors import customers_search
 from staff.choices import Role
 from staff.permissions import may, restrict_to_offices
 from staff.selectors import offices_visible_to
@@ -62,6 +65,24 @@ def claims_held(household_ids, *, now: datetime.datetime) -> dict[int, Claim]:
         for household, claim in latest.items()
         if rules.status_on_read(claim, now) != ClaimStatus.RELEASED
     }
+
+
+def customers_search_for(user, qs: QuerySet, query: str, *, now: datetime.datetime) -> QuerySet:
+    """R-1.4: the front desk, managers and directors find any customer of `qs` by name or any
+    part of the phone; a salesperson so finds only the customers they hold (active claim or
+    deal, R-3.1), and any other only by the full number — so that no sequence of searches
+    reveals a phone they may not see. Order with `leads.selectors.SEARCH_ORDER`."""
+    if sees_in_full(user, None):
+        return customers_search(qs, query)
+    held_by_user = Claim.objects.filter(household=OuterRef("household"), owner=user).filter(
+        status_condition(ClaimStatus.ACTIVE, now) | Q(status=ClaimStatus.DEAL)
+    )
+    found = customers_search(qs.filter(Exists(held_by_user)), query)
+    try:
+        full = normalize_phone(query)
+    except ValidationError:
+        return found
+    return found | qs.filter(phone=full)
 
 
 def customer_labels(user, customers: Iterable, *, now: datetime.datetime) -> dict[int, str]:

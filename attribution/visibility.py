@@ -6,7 +6,7 @@ the phone is masked (138****5678). The front desk, managers, the director and fi
 with every customer of their offices and see them in full.
 """
 
-from leads.rules import mask_phone
+from leads.rules import mask_name, mask_phone
 from staff.choices import Role
 
 from .models import Claim
@@ -22,3 +22,8 @@ def sees_in_full(user, claim: Claim | None) -> bool:
 
 def phone_for(user, phone: str, claim: Claim | None) -> str:
     return phone if sees_in_full(user, claim) else mask_phone(phone)
+
+
+def name_for(user, name: str, claim: Claim | None) -> str:
+    """The name is masked like the phone (张*) for whoever may not see the customer in full."""
+    return name if sees_in_full(user, claim) else mask_name(name)

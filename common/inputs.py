@@ -5,11 +5,14 @@
   dates (years 1 and 9999), so a date outside that range is refused with a message.
 - `next`: where a form sends the browser back to; only a path of this site, else the default.
 - A failed login's username as django-axes records it: at most its column's 255 characters.
+- The client's address behind TRUSTED_PROXY_COUNT proxies (issue 13), for login throttling.
 """
 
 import datetime
+import ipaddress
 import unicodedata
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -59,3 +62,24 @@ def axes_username(request, credentials: dict | None = None) -> str | None:
     if not isinstance(username, str):
         return username
     return username.replace("\x00", "")[:AXES_USERNAME_LENGTH]
+
+
+def client_address(request) -> str | None:
+    """settings.AXES_CLIENT_IP_CALLABLE: who is logging in (issue 13). Behind the compose file's
+    proxy every request comes from the proxy's address (REMOTE_ADDR), which made five wrong
+    passwords from anyone lock a user out for everyone. With TRUSTED_PROXY_COUNT proxies in
+    front, each appending the address it received from to X-Forwarded-For, the client is the
+    entry that many from the right; entries further left are whatever the client sent, never
+    trusted. No proxies (0), too few entries or not an address: REMOTE_ADDR."""
+    remote = request.META.get("REMOTE_ADDR")
+    count = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if count <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    if len(forwarded) < count:
+        return remote
+    try:
+        return str(ipaddress.ip_address(forwarded[-count]))
+    except ValueError:
+        return remote

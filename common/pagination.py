@@ -10,6 +10,9 @@ every page of a list whose rows cost 1 ms. So:
   the cache for LIST_COUNT_CACHE_SECONDS (60) under the query's SQL: a manager paging
   through a big list counts it once a minute, not once a page. Such a count may lag by that
   long; the rows, and next/previous, never do. Smaller lists are counted exactly every time.
+
+A page number whose rows would start past PostgreSQL's bigint OFFSET (`?page=99999999999999999999`,
+issue 13) is a page past the end, not a database error: the API's 404, the pager's last page.
 """
 
 import datetime
@@ -26,6 +29,8 @@ from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 
 logger = logging.getLogger(__name__)
+
+BIGINT_MAX = 2**63 - 1  # PostgreSQL's OFFSET and LIMIT
 
 
 def _count_key(queryset) -> str:
@@ -85,6 +90,8 @@ class Paginator(DjangoPaginator):
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
+        if number * self.per_page + 1 > BIGINT_MAX:  # no list has that many rows
+            raise EmptyPage(self.error_messages["no_results"])
         return number
 
     def page(self, number):

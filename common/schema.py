@@ -43,6 +43,7 @@ BODY_OF = {
     "409": CONFLICT,
     "415": ERROR,
     "422": CONFLICT,
+    "429": ERROR,
 }
 METHODS = ("get", "put", "post", "patch", "delete")
 

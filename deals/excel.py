@@ -8,7 +8,12 @@ The policy, when some rows are wrong: the valid rows are imported, in one transa
 rejected row is reported with its row number (as Excel shows it) and its reasons — the manager
 fixes those rows and imports them again, the units already imported being then rejected as
 duplicates. A malformed file (not an .xlsx, a required column missing, no data row, too many
-rows) is refused as a whole with a single error: nothing is imported.
+rows) is refused as a whole with a single error: nothing is imported. So is a file with a formula
+in any cell, or a text starting with "=" (issue 13): the import takes values, never formulas, and
+its error names the row.
+
+The export writes every cell through common.excel, so that a name like `=HYPERLINK(…)` is a
+text cell in the file, never a formula.
 """
 
 import datetime
@@ -24,7 +29,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
+
+from common.excel import append_row, is_formula
 
 from . import services
 from .choices import HoldStatus, SubscriptionStatus, UnitStatus
@@ -194,18 +202,33 @@ def _check_row(values: dict) -> tuple[dict, list[str]]:
     return clean, reasons
 
 
+def _refuse_formulas(number: int, line: tuple) -> None:
+    """Issue 13: a formula (or a text starting with "=") anywhere refuses the whole file."""
+    for index, value in enumerate(line):
+        if is_formula(value):
+            raise BadFile(
+                _(
+                    "Row %(row)d holds a formula (cell %(cell)s). The import takes values only: "
+                    "replace the formula with its value and import the file again. "
+                    "Nothing was imported."
+                )
+                % {"row": number, "cell": f"{get_column_letter(index + 1)}{number}"}
+            )
+
+
 def read_units(file, *, office=None) -> tuple[list[Row], list[tuple[int, list[str]]]]:
     """The valid rows of the file and the rejected ones as (row number, reasons).
 
     With `office`, a row naming a unit the office already has is rejected as a duplicate.
-    Raises BadFile when the file cannot be read as a whole."""
+    Raises BadFile when the file cannot be read as a whole, or holds a formula."""
     try:
         size = getattr(file, "size", None)
         if size is not None and size > MAX_BYTES:
             raise BadFile(_("The file is too large (5 MB at most)."))
         if hasattr(file, "seek"):
             file.seek(0)
-        book = load_workbook(file, read_only=True, data_only=True)
+        # not data_only: a formula is read as its text ("=…"), so that it can be refused
+        book = load_workbook(file, read_only=True)
     except BadFile:
         raise
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -218,6 +241,7 @@ def read_units(file, *, office=None) -> tuple[list[Row], list[tuple[int, list[st
         header = next(lines, None)
         if header is None:
             raise BadFile(_("The file is empty."))
+        _refuse_formulas(1, header)
         columns = _header_map(header)
         rows: list[Row] = []
         rejected: list[tuple[int, list[str]]] = []
@@ -226,6 +250,7 @@ def read_units(file, *, office=None) -> tuple[list[Row], list[tuple[int, list[st
         for number, line in enumerate(lines, start=2):
             if line is None or all(_text(v) == "" for v in line):
                 continue  # blank lines are skipped, not reported
+            _refuse_formulas(number, line)
             count += 1
             if count > MAX_ROWS:
                 raise BadFile(
@@ -335,7 +360,8 @@ def export_board(*, office, project: Project, now: datetime.datetime | None = No
     sheet = book.active
     # a project's name may hold [ ] : * ? / \, which a sheet title cannot (openpyxl refuses)
     sheet.title = re.sub(r"[\[\]:*?/\\]", " ", project.name).strip()[:31] or "units"
-    sheet.append(
+    append_row(
+        sheet,
         [
             _("Project"),
             _("Building"),
@@ -349,7 +375,7 @@ def export_board(*, office, project: Project, now: datetime.datetime | None = No
             _("Customer"),
             _("Hold expires"),
             _("Agreement number"),
-        ]
+        ],
     )
     units = Unit.objects.filter(project=project).order_by("building", "-floor", "number")
     for unit in units.iterator():
@@ -363,7 +389,8 @@ def export_board(*, office, project: Project, now: datetime.datetime | None = No
                 expires = timezone.localtime(hold.expires_at, tz).strftime("%Y-%m-%d %H:%M")
         elif status in (UnitStatus.SUBSCRIBED, UnitStatus.CONTRACTED) and sub is not None:
             customer, agreement = sub.customer.name, sub.number
-        sheet.append(
+        append_row(
+            sheet,
             [
                 project.name,
                 unit.building,
@@ -377,7 +404,7 @@ def export_board(*, office, project: Project, now: datetime.datetime | None = No
                 customer,
                 expires,
                 agreement,
-            ]
+            ],
         )
     for column in ("F", "H"):
         for cell in sheet[column][1:]:

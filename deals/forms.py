@@ -47,7 +47,8 @@ class _OfficeForm(forms.Form):
 
 
 class HoldForm(_OfficeForm):
-    """R-6.2: hold the unit for a customer; the fee defaults to the office's holding fee."""
+    """R-6.2: hold the unit for a customer. The fee is the office's holding fee, shown but not
+    editable: a disabled field ignores whatever is posted for it and cleans to the office's."""
 
     customer = CustomerField(queryset=Customer.objects.none(), widget=forms.HiddenInput)
 
@@ -56,6 +57,7 @@ class HoldForm(_OfficeForm):
         self.fields["customer"].queryset = Customer.objects.filter(office=office)
         self.fields["fee"] = _money_field(_("Holding fee"), CENT)
         self.fields["fee"].initial = office.holding_fee
+        self.fields["fee"].disabled = True
 
 
 class SubscribeForm(_OfficeForm):

@@ -8,7 +8,7 @@ import pghistory
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from attribution.models import Claim
@@ -119,7 +119,8 @@ class Hold(models.Model):
             models.UniqueConstraint(
                 fields=["unit"], condition=Q(status="active"), name="one_active_hold_per_unit"
             ),
-            models.CheckConstraint(condition=Q(fee__gte=0), name="hold_fee_not_negative"),
+            # a lapsed or released hold refunds its fee, and a refund is never zero
+            models.CheckConstraint(condition=Q(fee__gt=0), name="hold_fee_positive"),
         ]
 
     def __str__(self) -> str:
@@ -178,6 +179,16 @@ class Subscription(models.Model):
                 name="one_active_subscription_per_unit",
             ),
             models.CheckConstraint(condition=Q(deposit__gt=0), name="deposit_positive"),
+            # the holding fee credited toward the deposit never exceeds it (issue 13) …
+            models.CheckConstraint(
+                condition=Q(fee_credited__gte=0) & Q(fee_credited__lte=F("deposit")),
+                name="subscription_fee_within_deposit",
+            ),
+            # … and is only ever the fee of the hold it converted
+            models.CheckConstraint(
+                condition=Q(hold__isnull=False) | Q(fee_credited=0),
+                name="subscription_fee_from_a_hold",
+            ),
         ]
 
     def __str__(self) -> str:

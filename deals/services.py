@@ -2,6 +2,7 @@
 of two customers wanting the same unit exactly one wins (R-5.7)."""
 
 import datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -23,6 +24,7 @@ from .choices import ContractStatus, HoldStatus, RefundReason, SubscriptionStatu
 from .models import Contract, Hold, Project, Refund, Subscription, Unit
 
 EXPIRE_HOLDS = "holds.expire"
+ZERO = Decimal("0.00")
 
 
 @transaction.atomic
@@ -101,12 +103,45 @@ def _active_hold(unit: Unit, now: datetime.datetime) -> Hold | None:
     return hold
 
 
+def _amount_or_none(value) -> Decimal | None:
+    try:
+        return rules.money(value, "fee")
+    except ValidationError:
+        return None
+
+
+def _holding_fee(office, fee) -> Decimal:
+    """R-6.2: the fee is the office's, never another amount (`fee`, if given, must equal it),
+    and never more than the office's minimum deposit, so that it can always be credited in full
+    toward a deposit (R-6.3); never zero either, since a lapsed hold refunds it."""
+    office_fee = office.holding_fee
+    if not ZERO < office_fee <= office.minimum_deposit:
+        raise ValidationError(
+            {
+                "fee": [
+                    _(
+                        "Holds are refused: this office's holding fee (%(fee)s) must be more "
+                        "than zero and at most its minimum deposit (%(min)s). Ask the manager "
+                        "to correct the office's settings."
+                    )
+                    % {"fee": office_fee, "min": office.minimum_deposit}
+                ]
+            }
+        )
+    if fee is not None and _amount_or_none(fee) != office_fee:
+        raise ValidationError(
+            {"fee": [_("The holding fee is set by the office: %(fee)s.") % {"fee": office_fee}]}
+        )
+    return office_fee
+
+
 @transaction.atomic
 def hold_create(*, unit: Unit, customer: Customer, actor, now: datetime.datetime, fee=None) -> Hold:
-    """R-6.2: the holding fee (office default 500.00) blocks the unit for hold_hours (72)."""
+    """R-6.2: the office's holding fee (default 500.00) blocks the unit for hold_hours (72).
+    `fee` is what the client says it paid: refused unless it is the office's fee."""
     unit = _lock_unit(unit)
     _same_office(unit, customer)
-    amount = rules.money(fee if fee is not None else unit.office.holding_fee, "fee")
+    amount = _holding_fee(unit.office, fee)
     household = leads.household_lock(household_id=customer.household_id)
     if claim_held(household=household, now=now) is None:
         raise ValidationError(
@@ -214,6 +249,16 @@ def subscription_create(
         raise UnitUnavailable(_("This unit is held for another customer until the hold ends."))
     if hold is None and unit.status != UnitStatus.AVAILABLE:
         raise UnitUnavailable()
+    fee_credited = hold.fee if hold is not None else ZERO
+    if fee_credited > amount:  # R-6.3: the fee is credited in full, never beyond the deposit
+        raise ValidationError(
+            {
+                "deposit": [
+                    _("The deposit must be at least the holding fee paid (%(fee)s).")
+                    % {"fee": fee_credited}
+                ]
+            }
+        )
     if hold is not None:
         hold.status, hold.ended_at = HoldStatus.CONVERTED, now
         hold.save(update_fields=["status", "ended_at"])
@@ -225,7 +270,7 @@ def subscription_create(
         customer=customer,
         deposit=amount,
         hold=hold,
-        fee_credited=hold.fee if hold else 0,
+        fee_credited=fee_credited,
         claim=claim,
         credited_salesperson=claim.owner,
         signed_by=actor,

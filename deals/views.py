@@ -20,11 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from attribution.selectors import claim_held
-from attribution.visibility import phone_for
+from attribution.selectors import claim_held, claims_held, customers_search_for
+from attribution.throttles import search_allowed
+from attribution.visibility import name_for, phone_for
 from common.errors import DomainError
-from leads.rules import mask_phone
-from leads.selectors import customers_search
 from staff.permissions import may, office_ids_of
 from staff.places import Place, place_for
 
@@ -189,10 +188,16 @@ def _panel(request, unit: Unit, *, status: int = 200, error: str = "", **forms) 
         "release": cell.hold is not None and _may_release(user, cell.hold, now),
         "withdraw": may(user, "deals.withdraw", office),
     }
+    shown = cell.hold or cell.subscription  # its customer, named as the reader may see them
+    customer_name = ""
+    if shown is not None:
+        claim = claim_held(household=shown.customer.household, now=now)
+        customer_name = name_for(user, shown.customer.name, claim)
     context = {
         "office": office,
         "unit": unit,
         "cell": cell,
+        "customer_name": customer_name,
         "can": can,
         "error": error,
         "hold_form": forms.get("hold_form") or HoldForm(office=office, prefix="hold"),
@@ -218,10 +223,22 @@ def unit_panel(request: HttpRequest, pk: int) -> HttpResponse:
 def customer_options(request: HttpRequest) -> HttpResponse:
     """The office's customers matching a phone (or part of it) or a name, to pick one."""
     place = _place(request, "deals.view_units")
-    qs = place.office.customer_set.order_by("name", "pk")
-    found = [
-        {"pk": c.pk, "name": c.name, "phone": mask_phone(c.phone)}
-        for c in customers_search(qs, request.GET.get("q", ""))[:10]
+    now = timezone.now()
+    query = request.GET.get("q", "")
+    if not search_allowed(request):  # R-1.4: a burst of searches is refused
+        return HttpResponse(_("Too many searches: wait a minute."), status=429)
+    qs = place.office.customer_set.all()
+    matches = list(
+        customers_search_for(request.user, qs, query, now=now).order_by("name", "pk")[:10]
+    )
+    held = claims_held({c.household_id for c in matches}, now=now)
+    found = [  # R-1.4: masked like the API for whoever does not hold the customer
+        {
+            "pk": c.pk,
+            "name": name_for(request.user, c.name, held.get(c.household_id)),
+            "phone": phone_for(request.user, c.phone, held.get(c.household_id)),
+        }
+        for c in matches
     ]
     field = "sub-customer" if request.GET.get("field") == "sub-customer" else "hold-customer"
     context = {"found": found, "field": field}
@@ -247,7 +264,12 @@ def _run(request, unit: Unit, form, call, form_name: str) -> HttpResponse:
             return _panel(request, unit)
     customer = form.cleaned_data.get("customer") if hasattr(form, "cleaned_data") else None
     if customer is not None:
-        picked = {"pk": customer.pk, "name": customer.name, "phone": mask_phone(customer.phone)}
+        claim = claim_held(household=customer.household, now=timezone.now())
+        picked = {
+            "pk": customer.pk,
+            "name": name_for(request.user, customer.name, claim),
+            "phone": phone_for(request.user, customer.phone, claim),
+        }
     return _panel(request, unit, status=INVALID, picked=picked, **{form_name: form})
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from staff.models import Office
 
-from .rules import mask_phone
+from .rules import mask_name, mask_phone
 
 
 class SourceChannel(models.Model):
@@ -76,6 +76,9 @@ class Customer(models.Model):
         related_name="+",
         verbose_name=_("registered by"),
     )
+    # R-2.7, R-3.1: registered by a hotline call and not yet visited: unowned, and no
+    # salesperson's own registration may claim them; the first visit clears it.
+    awaiting_visit = models.BooleanField(_("called in, not yet visited"), default=False)
     # R-1.2: a registration is voided by a manager with a reason, never edited or deleted.
     voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
     voided_by = models.ForeignKey(
@@ -122,7 +125,11 @@ class Customer(models.Model):
         return mask_phone(self.phone)
 
     @property
+    def masked_name(self) -> str:
+        return mask_name(self.name)
+
+    @property
     def masked_label(self) -> str:
-        """The customer named for whoever may not see them in full: the name, else the masked
-        phone (str() falls back to the full phone)."""
-        return self.name or self.masked_phone
+        """The customer named for whoever may not see them in full: the masked name (张*),
+        else the masked phone (str() falls back to the full phone)."""
+        return self.masked_name or self.masked_phone

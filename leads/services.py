@@ -52,7 +52,10 @@ def customer_get_or_register(
             )
             return customer, True
     except IntegrityError:
-        return Customer.objects.get(office=office, phone=phone), False
+        winner = Customer.objects.filter(office=office, phone=phone).first()
+        if winner is None:  # not the race on the unique phone (a CHECK refused the row): a bug
+            raise
+        return winner, False
 
 
 def customer_fill_name(*, customer: Customer, name: str) -> None:
@@ -60,6 +63,19 @@ def customer_fill_name(*, customer: Customer, name: str) -> None:
     if name and not customer.name:
         customer.name = name
         customer.save(update_fields=["name"])
+
+
+def customer_mark_caller(*, customer: Customer) -> None:
+    """R-2.7: a customer first registered by a hotline call is unowned until they visit."""
+    customer.awaiting_visit = True
+    customer.save(update_fields=["awaiting_visit"])
+
+
+def customer_mark_visited(*, customer: Customer) -> None:
+    """R-2.7: the caller's first visit goes through the desk's rules (R-2.1) like anyone's."""
+    if customer.awaiting_visit:
+        customer.awaiting_visit = False
+        customer.save(update_fields=["awaiting_visit"])
 
 
 def household_merge(*, source: Household, target: Household) -> int:

@@ -1,6 +1,10 @@
 """The text of each kind of notification, rendered in the reader's language at read time."""
 
+import datetime
+
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from leads.rules import mask_phone
 
@@ -36,6 +40,36 @@ def shown_params(notification: Notification, names: dict[str, str] | None = None
     return params
 
 
+def claims_expiring_text(params: dict) -> str:
+    """R-3.5's morning warning: how many claims end soon, how many today, and the earliest
+    last protected day (inclusive, R-3.2). Notices stored before the day was kept say less."""
+    count = params.get("count", 0)
+    if not params.get("through"):
+        return _("The protection of %(count)s of your customers ends soon: follow them up.") % {
+            "count": count
+        }
+    day = date_format(
+        datetime.date.fromisoformat(params["through"]),
+        pgettext("the last protected day", "F j"),
+    )
+    values = {"count": count, "day": day, "today": params.get("today", 0)}
+    if values["today"]:
+        return (
+            _(
+                "The protection of %(count)s of your customers ends soon, the first protected "
+                "through %(day)s (inclusive), %(today)s of them today: follow them up."
+            )
+            % values
+        )
+    return (
+        _(
+            "The protection of %(count)s of your customers ends soon, the first protected "
+            "through %(day)s (inclusive): follow them up."
+        )
+        % values
+    )
+
+
 def render(notification: Notification, names: dict[str, str] | None = None) -> str:
     """The notification's text; the customer it names as in `shown_customer`."""
     p = shown_params(notification, names)
@@ -60,9 +94,7 @@ def render(notification: Notification, names: dict[str, str] | None = None) -> s
                 "customer": p.get("customer", "")
             }
         case "claims_expiring":
-            return _("The protection of %(count)s of your customers ends soon: follow them up.") % {
-                "count": p.get("count", 0)
-            }
+            return claims_expiring_text(p)
         case "dispute_ruled":
             return _("The dispute on %(customer)s has been ruled.") % {
                 "customer": p.get("customer", "")

@@ -23,9 +23,9 @@ class Rule(models.TextChoices):
 
 
 class UnassignedReason(models.TextChoices):
-    LARGE_PARTY = "large_party", _("Large party, not one household (R-2.5)")
-    NOBODY_AVAILABLE = "nobody_available", _("Nobody on the roster is available (R-2.3)")
-    NO_ROSTER = "no_roster", _("No duty roster for today (R-2.2)")
+    LARGE_PARTY = "large_party", _("Large party, not one household")
+    NOBODY_AVAILABLE = "nobody_available", _("Nobody on the roster is available")
+    NO_ROSTER = "no_roster", _("No duty roster for today")
 
 
 class SkipReason(models.TextChoices):

@@ -9,14 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from attribution.models import Claim
-from attribution.selectors import active_claims_by_household
-from attribution.visibility import phone_for
+from attribution.selectors import claims_held, customers_search_for
+from attribution.visibility import name_for, phone_for
 from leads.models import Customer
-from leads.selectors import SEARCH_ORDER, customers_search, customers_visible_to
+from leads.selectors import SEARCH_ORDER, customers_visible_to
 from staff.choices import Role
 from staff.models import Office, User
 from staff.permissions import restrict_to_offices
 
+from . import rules
 from .choices import CallKind, DutyStatus, ResearchStatus, Rule
 from .models import Call, DutyState, Roster, RosterEntry, Visit
 
@@ -64,7 +65,8 @@ class Seat:
     status: str
     status_label: str
     owed_turns: int
-    is_next: bool
+    is_next: bool  # receives the next new customer (a dry run of the rotation, R-2.3)
+    at_pointer: bool = False  # the queue's pointer is on them
 
     @property
     def owed_label(self) -> str:
@@ -77,6 +79,17 @@ class Board:
     day: datetime.date
     roster: Roster | None
     seats: list[Seat] = field(default_factory=list)
+
+    @property
+    def next_seat(self) -> Seat | None:
+        return next((s for s in self.seats if s.is_next), None)
+
+    @property
+    def pointer_seat(self) -> Seat | None:
+        """The seat the pointer is on, when it is not the one who receives the next customer
+        (they will be skipped): the board says so beside the real next person."""
+        at = next((s for s in self.seats if s.at_pointer), None)
+        return at if at is not None and not at.is_next else None
 
 
 def board_of_day(*, office: Office, day: datetime.date) -> Board:
@@ -92,20 +105,38 @@ def board_of_day(*, office: Office, day: datetime.date) -> Board:
         )
     }
     labels = dict(DutyStatus.choices)
-    seats = []
+    rows = []
     for entry in entries:
         state = states.get(entry.salesperson_id)
-        status = state.status if state else DutyStatus.AVAILABLE
-        seats.append(
-            Seat(
-                position=entry.position,
-                salesperson=entry.salesperson,
-                status=status,
-                status_label=labels.get(status, status),
-                owed_turns=state.owed_turns if state else 0,
-                is_next=entry.position == roster.pointer,
+        rows.append(
+            (
+                entry,
+                state.status if state else DutyStatus.AVAILABLE,
+                state.owed_turns if state else 0,
             )
         )
+    # R-2.3 dry run: the same walk the next registration will make, nothing saved
+    next_id = rules.rotate(
+        [
+            rules.Seat(
+                salesperson_id=e.salesperson_id, position=e.position, status=st, owed_turns=owed
+            )
+            for e, st, owed in rows
+        ],
+        roster.pointer,
+    ).chosen
+    seats = [
+        Seat(
+            position=entry.position,
+            salesperson=entry.salesperson,
+            status=status,
+            status_label=labels.get(status, status),
+            owed_turns=owed,
+            is_next=entry.salesperson_id == next_id,
+            at_pointer=entry.position == roster.pointer,
+        )
+        for entry, status, owed in rows
+    ]
     return Board(office=office, day=day, roster=roster, seats=seats)
 
 
@@ -183,20 +214,21 @@ def users_by_id(ids) -> dict[int, User]:
 @dataclass
 class Match:
     customer: Customer
+    name: str
     phone: str
-    members: list[tuple[Customer, str]]
+    members: list[tuple[str, str]]
     claim: Claim | None
 
 
 def customers_lookup(
     *, user: User, office: Office, query: str, now: datetime.datetime
 ) -> list[Match]:
-    """Customers of the office matching a phone, part of it, or a name, each with their
-    household and its active claim: three queries whatever the number of matches."""
+    """Customers of the office matching a phone, part of it, or a name (R-1.4: what this user
+    may search), each with their household and who holds it (R-3.1: an active claim or a deal):
+    three queries whatever the number of matches."""
+    qs = customers_visible_to(user).filter(office=office)
     found = list(
-        customers_search(customers_visible_to(user).filter(office=office), query).order_by(
-            *SEARCH_ORDER
-        )[:LOOKUP_LIMIT]
+        customers_search_for(user, qs, query, now=now).order_by(*SEARCH_ORDER)[:LOOKUP_LIMIT]
     )
     if not found:
         return []
@@ -204,7 +236,7 @@ def customers_lookup(
     members: dict[int, list[Customer]] = {}
     for member in Customer.objects.filter(household_id__in=household_ids).order_by("pk"):
         members.setdefault(member.household_id, []).append(member)
-    claims = active_claims_by_household(household_ids, now=now)
+    claims = claims_held(household_ids, now=now)
     matches = []
     for customer in found:
         claim = claims.get(customer.household_id)
@@ -212,8 +244,11 @@ def customers_lookup(
         matches.append(
             Match(
                 customer=customer,
+                name=name_for(user, customer.name, claim),
                 phone=phone_for(user, customer.phone, claim),
-                members=[(m, phone_for(user, m.phone, claim)) for m in others],
+                members=[
+                    (name_for(user, m.name, claim), phone_for(user, m.phone, claim)) for m in others
+                ],
                 claim=claim,
             )
         )

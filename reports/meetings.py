@@ -25,6 +25,7 @@ from reception.selectors import counters_of_day, office_today
 from staff.choices import Role
 from staff.models import Office
 from staff.permissions import manages, office_ids_of
+from staff.rules import validate_record_date
 
 from .choices import DayOffKind
 from .models import DayOff, Meeting, MeetingProblem
@@ -36,8 +37,10 @@ NOTIFIED_TEXT = 120  # characters of the problem quoted in the directors' notifi
 
 
 def _not_future(office: Office, date: datetime.date, now) -> None:
-    if date > office_today(office, now):
+    today = office_today(office, now)
+    if date > today:
         raise ValidationError({"date": [_("The meeting of a future day cannot be recorded.")]})
+    validate_record_date(date, opened_on=office.opened_on, today=today)  # R-3.9
 
 
 def _meeting_of(office: Office, date: datetime.date) -> Meeting:

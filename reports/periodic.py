@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from reception.selectors import office_today
 from staff.choices import Role
 from staff.models import Office
+from staff.rules import validate_record_date
 
 from .choices import ReportKind
 from .models import PeriodReport
@@ -64,8 +65,11 @@ def _validate_period(kind: str, period: Period, office: Office, now: datetime.da
             else _("A weekly report covers one report week.")
         )
         raise ValidationError({"period": [message]})
-    if period.start > office_today(office, now):
+    today = office_today(office, now)
+    if period.start > today:
         raise ValidationError({"period": [_("This period has not started yet.")]})
+    # a period that ends before the opening is no period of the office's
+    validate_record_date(period.end, opened_on=office.opened_on, today=today, field="period")
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from common.errors import DomainError
 from common.history import job_context
 from reception.selectors import day_bounds, office_today
 from staff.models import Office
+from staff.rules import validate_record_date
 
 from .choices import DayOffKind, FineKind
 from .models import DayOff, Fine, WorkDiary
@@ -28,8 +29,10 @@ def diary_submit(
     local today or an earlier day. Submitting again updates the text but keeps the first
     `submitted_at`: a diary handed in on time stays on time, and a late one cannot be made
     on time by submitting again."""
-    if date > office_today(office, now):
+    today = office_today(office, now)
+    if date > today:
         raise ValidationError({"date": [_("A diary cannot be submitted for a future day.")]})
+    validate_record_date(date, opened_on=office.opened_on, today=today)  # R-3.9
     diary, _created = WorkDiary.objects.get_or_create(
         salesperson=salesperson, office=office, date=date
     )
@@ -148,7 +151,8 @@ def fine_waive(*, fine: Fine, manager, reason: str, now) -> Fine:
 # itself either; only an assessment of that day would.
 
 
-def _check_day_off_person(office: Office, salesperson) -> None:
+def _check_day_off(office: Office, salesperson, date: datetime.date, now) -> None:
+    validate_record_date(date, opened_on=office.opened_on, today=office_today(office, now))
     if not salespeople_of(office).filter(pk=salesperson.pk).exists():
         raise ValidationError({"salesperson": [_("Not a salesperson of this office.")]})
 
@@ -159,7 +163,7 @@ def day_off_set(*, office: Office, salesperson, date: datetime.date, kind: str, 
     is owed that day. Setting it again changes the kind."""
     if kind not in DayOffKind.values:
         raise ValidationError({"kind": [_("Choose leave or rest day.")]})
-    _check_day_off_person(office, salesperson)
+    _check_day_off(office, salesperson, date, now)
     day_off, _created = DayOff.objects.update_or_create(
         office=office, salesperson=salesperson, date=date, defaults={"kind": kind}
     )
@@ -169,7 +173,7 @@ def day_off_set(*, office: Office, salesperson, date: datetime.date, kind: str, 
 @transaction.atomic
 def day_off_clear(*, office: Office, salesperson, date: datetime.date, by, now) -> bool:
     """R-7.2: the day is a working day again (a diary is owed). True when one was cleared."""
-    _check_day_off_person(office, salesperson)
+    _check_day_off(office, salesperson, date, now)
     deleted, _rows = DayOff.objects.filter(
         office=office, salesperson=salesperson, date=date
     ).delete()

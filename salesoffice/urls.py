@@ -5,12 +5,10 @@ from django.urls import include, path
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import ObtainAuthToken
 
 from common.views import health
 
 api_v1 = [
-    path("auth/token/", ObtainAuthToken.as_view(), name="api-token"),
     path("", include("staff.api.urls")),
     path("", include("leads.api.urls")),
     path("", include("reception.api.urls")),
@@ -28,6 +26,7 @@ urlpatterns = [
     path("deals/", include("deals.urls")),
     path("finance/", include("finance.urls")),
     path("reports/", include("reports.urls")),
+    path("rules/", include("workspace.regulations.urls")),
     path("health/", health, name="health"),
     path(
         "accounts/login/",

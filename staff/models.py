@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import OuterRef
+from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Role
@@ -37,6 +38,8 @@ class Office(models.Model):
         _("time zone"), max_length=64, default="Asia/Shanghai", validators=[validate_timezone]
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # R-3.9: records of the office (diaries, days off, meetings, reports) are dated from here
+    opened_on = models.DateField(_("opened on"), default=localdate)
 
     # R-2.5: a party larger than this, not one household, goes to the manager.
     large_party_size = models.PositiveSmallIntegerField(
@@ -170,3 +173,26 @@ class User(AbstractUser):
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
+
+
+class TokenUse(models.Model):
+    """When an API token (DRF's authtoken) was last used: a token idle longer than
+    settings.API_TOKEN_IDLE_DAYS is refused and deleted (issue 13). Written at most once an
+    hour per token (staff.api.authentication), not on every request; a token without a row
+    counts from its creation."""
+
+    token = models.OneToOneField(
+        "authtoken.Token",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="use",
+        verbose_name=_("token"),
+    )
+    last_used_at = models.DateTimeField(_("last used"))
+
+    class Meta:
+        verbose_name = _("API token use")
+        verbose_name_plural = _("API token uses")
+
+    def __str__(self) -> str:
+        return f"{self.token_id[:8]}… {self.last_used_at:%Y-%m-%d %H:%M}"

@@ -28,14 +28,30 @@ def navigation(request):
         items.append((_("Units"), reverse("deals:board")))
     if user.has_role(*REPORT_READERS):
         items.append((_("Reports"), reverse("reports:index")))
+    items.append((_("Regulations"), reverse("rules:index")))
     items.append((_("Offices"), reverse("workspace:offices")))
     if may(user, "staff.list"):
         items.append((_("Staff"), reverse("workspace:staff")))
     if user.is_staff:
         items.append((_("Administration"), reverse("admin:index")))
-    path = request.path
+    active = active_url(request.path, [url for _label, url in items])
     return {
-        "nav_items": [
-            {"label": label, "url": url, "active": path.startswith(url)} for label, url in items
-        ]
+        "nav_items": [{"label": label, "url": url, "active": url == active} for label, url in items]
     }
+
+
+def _aliases() -> dict[str, str]:
+    """Pages that are another menu entry's page under a second address: path prefix → the
+    entry's URL."""
+    return {reverse("finance:page"): reverse("workspace:page", args=["finance"])}
+
+
+def active_url(path: str, urls: list[str]) -> str | None:
+    """The one menu entry a page lights up: the entry whose URL is the longest prefix of the
+    page's path (after the aliases), or none."""
+    for prefix, url in _aliases().items():
+        if path.startswith(prefix) and url in urls:
+            path = url + path.removeprefix(prefix)
+            break
+    matching = [url for url in urls if path.startswith(url)]
+    return max(matching, key=len, default=None)

@@ -14,6 +14,7 @@ class WorkPage:
     slug: str
     title: Promise
     intro: Promise
+    coming: Promise | str = ""  # what will appear on a page whose queue is not built yet
 
 
 # In the order a user with several roles lands on them.
@@ -59,12 +60,20 @@ WORK_PAGES: list[WorkPage] = [
         "clerk",
         _("Contracts and orders"),
         _("Contracts to archive, outbound orders and invoice requests."),
+        _(
+            "Your queue will appear here: contracts to archive, outbound orders to prepare and "
+            "invoice requests to issue, as the sales department's order-to-cash work reaches you."
+        ),
     ),
     WorkPage(
         Role.WAREHOUSE,
         "warehouse",
         _("Warehouse"),
         _("Goods to ship and returns to receive."),
+        _(
+            "Your queue will appear here: approved outbound orders to ship and returns to "
+            "receive, as the sales department's order-to-cash work reaches you."
+        ),
     ),
 ]
 PAGES_BY_SLUG = {p.slug: p for p in WORK_PAGES}

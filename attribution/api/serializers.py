@@ -12,7 +12,7 @@ from staff.models import User
 
 from ..choices import ClaimStatus, Decision, DisputeStatus, FollowUpKind, Relation
 from ..models import Claim, Dispute, FollowUp
-from ..rules import status_on_read
+from ..rules import last_protected_day, status_on_read
 
 TEXT_MAX = 4000
 
@@ -40,11 +40,22 @@ class ClaimStateSerializer(serializers.Serializer):
 
     status = claim_status_field()
     protected_until = serializers.DateTimeField()
+    protected_through = serializers.DateField(
+        help_text=_("The last protected day in the office's time zone, inclusive.")
+    )
+
+
+def protected_through(claim: Claim):
+    return last_protected_day(claim.protected_until, tz=claim.office.tzinfo)
 
 
 def claim_state(claim: Claim, now) -> dict:
     return ClaimStateSerializer(
-        {"status": status_on_read(claim, now), "protected_until": claim.protected_until}
+        {
+            "status": status_on_read(claim, now),
+            "protected_until": claim.protected_until,
+            "protected_through": protected_through(claim),
+        }
     ).data
 
 
@@ -56,6 +67,7 @@ class ClaimSerializer(serializers.ModelSerializer):
     customer_name = serializers.CharField(allow_null=True)
     owner_name = serializers.SerializerMethodField()
     status = serializers.SerializerMethodField()
+    protected_through = serializers.SerializerMethodField()
 
     class Meta:
         model = Claim
@@ -71,12 +83,21 @@ class ClaimSerializer(serializers.ModelSerializer):
             "started_at",
             "last_contact_at",
             "protected_until",
+            "protected_through",
             "ended_at",
         ]
         read_only_fields = fields
 
     def get_owner_name(self, claim) -> str:
         return str(claim.owner)
+
+    @extend_schema_field(
+        serializers.DateField(
+            help_text=_("The last protected day in the office's time zone, inclusive.")
+        )
+    )
+    def get_protected_through(self, claim):
+        return protected_through(claim)
 
     @extend_schema_field(claim_status_field())
     def get_status(self, claim) -> str:
@@ -90,7 +111,7 @@ class FollowUpCreateSerializer(serializers.Serializer):
     customer = VisibleCustomerField()
     kind = PlainChoiceField(choices=FollowUpKind.choices)
     note = serializers.CharField(
-        max_length=TEXT_MAX, help_text=_("What was said: a follow-up needs a note (R-3.2).")
+        max_length=TEXT_MAX, help_text=_("What was said: a follow-up needs a note.")
     )
     at = serializers.DateTimeField(
         required=False,
@@ -145,7 +166,7 @@ class TimelineEntrySerializer(serializers.Serializer):
 
 
 class HouseholdLinkCreateSerializer(serializers.Serializer):
-    member = VisibleCustomerField(help_text=_("The family member to link (R-4.1)."))
+    member = VisibleCustomerField(help_text=_("The family member to link."))
     relation = serializers.ChoiceField(choices=Relation.choices)
 
 

@@ -18,26 +18,43 @@ from staff.choices import Role
 from .. import rules
 from ..choices import ClaimEventKind, ClaimStatus
 from ..models import Claim, ClaimEvent, Collision
-from ..selectors import status_condition
+from ..selectors import claim_held, status_condition
 
 
 class ClaimedError(DomainError):
-    """R-5.3: someone else holds the active claim; the collision is recorded, not rolled back."""
+    """R-5.3: someone else holds the household (an active claim, or a deal: R-3.1); the
+    collision is recorded, not rolled back. A deal has no end: `protected_until` is null."""
 
     default_code = "claimed"
 
     def __init__(self, *, customer: Customer, claim: Claim):
-        until = claim.protected_until.astimezone(claim.office.tzinfo)  # office-local
-        super().__init__(
-            _("This customer is claimed by %(owner)s until %(until)s.")
-            % {"owner": claim.owner, "until": until.strftime("%Y-%m-%d %H:%M")},
-            extra={
-                "owner": claim.owner_id,
-                "owner_name": str(claim.owner),
-                "protected_until": until.isoformat(),
-                "customer": customer.pk,
-            },
-        )
+        extra = {
+            "owner": claim.owner_id,
+            "owner_name": str(claim.owner),
+            "status": claim.status,
+            "protected_until": None,
+            "customer": customer.pk,
+        }
+        if claim.status == ClaimStatus.DEAL:
+            message = _("This customer has a deal with %(owner)s.") % {"owner": claim.owner}
+        else:
+            until = claim.protected_until.astimezone(claim.office.tzinfo)  # office-local
+            extra["protected_until"] = until.isoformat()
+            message = _("This customer is claimed by %(owner)s until %(until)s.") % {
+                "owner": claim.owner,
+                "until": until.strftime("%Y-%m-%d %H:%M"),
+            }
+        super().__init__(message, extra=extra)
+
+
+class CallerUnownedError(DomainError):
+    """R-3.1, R-2.7: a customer registered by a hotline call stays unowned until they visit."""
+
+    default_code = "awaiting_visit"
+    default_detail = _(
+        "This customer called the hotline and stays unowned until they visit: the desk "
+        "assigns them when they come."
+    )
 
 
 def protection_end_for(office, moment: datetime.datetime) -> datetime.datetime:
@@ -45,7 +62,9 @@ def protection_end_for(office, moment: datetime.datetime) -> datetime.datetime:
 
 
 def claim_active(*, household: Household, now: datetime.datetime) -> Claim | None:
-    """R-3.3: the household's active claim, evaluated on read (past its end = released)."""
+    """R-3.3: the household's active claim, evaluated on read (past its end = released).
+    Who *holds* the household (active or deal, R-3.1) is `claim_held`: use that for any
+    decision of ownership."""
     claim = (
         Claim.objects.select_related("owner")
         .filter(household=household, status=ClaimStatus.ACTIVE)
@@ -54,16 +73,6 @@ def claim_active(*, household: Household, now: datetime.datetime) -> Claim | Non
     if claim is None or not rules.is_protected(claim.protected_until, now):
         return None
     return claim
-
-
-def claim_owned(*, household: Household) -> Claim | None:
-    """The household's claim that still carries a salesperson: active or deal (R-4.3)."""
-    return (
-        Claim.objects.select_related("owner")
-        .filter(household=household, status__in=[ClaimStatus.ACTIVE, ClaimStatus.DEAL])
-        .order_by("-started_at")
-        .first()
-    )
 
 
 def _release_stale(*, household: Household, now: datetime.datetime) -> None:
@@ -219,8 +228,9 @@ def customer_register_own(
 ) -> tuple[Customer, Claim]:
     """R-1.3: a salesperson registers a customer met outside the desk, and the claim starts.
 
-    Someone else's active claim → refused with whose and until when (ClaimedError), and the
-    attempt is kept as a collision (R-5.3). Their own active claim → 409 `already_yours`.
+    Someone else holds the household (an active claim or a deal, R-3.1) → refused with whose
+    and until when (ClaimedError), and the attempt is kept as a collision (R-5.3). Their own →
+    409 `already_yours`. A caller not yet visited (R-2.7) → 409 `awaiting_visit`.
     """
     try:
         normalized = normalize_phone(phone)
@@ -250,16 +260,19 @@ def _register_own(*, office, salesperson, phone, name, source_channel, now):
         now=now,
     )
     household = leads.household_lock(household_id=customer.household_id)
-    active = claim_active(household=household, now=now)
-    if active is not None and active.owner_id == salesperson.pk:
+    held = claim_held(household=household, now=now)  # R-3.1: active or deal
+    if held is not None and held.owner_id == salesperson.pk:
+        until = held.protected_until if held.status == ClaimStatus.ACTIVE else None
         raise DomainError(
             _("This customer is already yours."),
             code="already_yours",
-            extra={"customer": customer.pk, "protected_until": active.protected_until.isoformat()},
+            extra={"customer": customer.pk, "protected_until": until and until.isoformat()},
         )
-    if active is not None:
-        collision_record(customer=customer, salesperson=salesperson, claim=active, now=now)
-        return customer, active, True
+    if held is not None:
+        collision_record(customer=customer, salesperson=salesperson, claim=held, now=now)
+        return customer, held, True
+    if customer.awaiting_visit:  # R-3.1, R-2.7: a caller is unowned until they visit
+        raise CallerUnownedError()
     leads.customer_fill_name(customer=customer, name=name)
     claim = claim_start(
         household=household,

@@ -15,9 +15,9 @@ from staff.choices import Role
 from staff.models import User
 from staff.permissions import may
 
-from .. import rules
 from ..choices import ClaimEventKind, ClaimStatus, Decision, DisputeStatus
 from ..models import Claim, Collision, Dispute
+from ..selectors import claim_held
 from ..visibility import sees_in_full
 from .claims import claim_start, claim_transfer, require_salesperson_of
 
@@ -117,17 +117,11 @@ def dispute_rule(
     dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
     if dispute.status != DisputeStatus.OPEN:
         raise DomainError(_("This dispute has been ruled already."), code="already_ruled")
-    claim = (
-        Claim.objects.select_for_update(of=("self",))
-        .filter(household=household, status__in=[ClaimStatus.ACTIVE, ClaimStatus.DEAL])
-        .first()
-    )
-    if (
-        claim is not None
-        and claim.status == ClaimStatus.ACTIVE
-        and not rules.is_protected(claim.protected_until, now)
-    ):
-        claim = None  # past its protection it is released, whether or not the job ran
+    # who holds the household (R-3.1: active or deal; past its protection an active claim is
+    # released, R-3.3), read under the household's lock, then its row locked too
+    claim = claim_held(household=household, now=now)
+    if claim is not None:
+        claim = Claim.objects.select_for_update().select_related("owner").get(pk=claim.pk)
     previous_owner = claim.owner if claim else None
     if decision == Decision.MOVE:
         if claim is None:

@@ -4,18 +4,20 @@ import datetime
 
 from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.db.models import Count, ExpressionWrapper, F, Min, Value
+from django.db.models import ExpressionWrapper, F, Value
 from django.db.models.fields import DateTimeField
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from common.history import job_context
+from notifications.messages import claims_expiring_text
 from notifications.models import Notification
 from notifications.services import notify
 
 from ..choices import ClaimStatus
 from ..models import Claim
+from ..rules import protection_left
 
 EXPIRE = "claims.expire_stale"
 WARN = "claims.warn_expiring"
@@ -46,7 +48,8 @@ def claims_expire_stale(*, now: datetime.datetime) -> int:
 
 def claims_warn_expiring(*, now: datetime.datetime) -> int:
     """R-3.5: each morning, one notice per salesperson (in-app, and e-mail where they have an
-    address) of their claims whose protection ends within the office's warning days.
+    address) of their claims whose protection ends within the office's warning days: how many,
+    how many end today, and the earliest last protected day (R-3.2, rules.protection_left).
     Safe to run twice: a salesperson already warned today is not warned again."""
     horizon = ExpressionWrapper(
         Value(now, output_field=DateTimeField())
@@ -57,28 +60,49 @@ def claims_warn_expiring(*, now: datetime.datetime) -> int:
         Claim.objects.filter(status=ClaimStatus.ACTIVE, protected_until__gt=now)
         .annotate(horizon=horizon)
         .filter(protected_until__lte=F("horizon"))
-        .values("owner", "owner__email", "owner__username", "office__timezone")
-        .annotate(count=Count("pk"), first_end=Min("protected_until"))
+        .values_list("owner", "owner__email", "office__timezone", "protected_until")
+        .order_by("owner", "protected_until")
     )
+    ending: dict[int, dict] = {}  # per salesperson, in the order of their first protection end
+    for owner, email, tz_name, until in rows:
+        tz = _tz(tz_name)
+        today = timezone.localtime(now, tz).date()
+        left = protection_left(until, tz=tz, today=today)
+        row = ending.setdefault(
+            owner,
+            {
+                "email": email,
+                "day": today.isoformat(),
+                "through": left.through,
+                "count": 0,
+                "today": 0,
+            },
+        )
+        row["count"] += 1
+        row["today"] += 1 if left.ends_today else 0
     sent = 0
     with transaction.atomic(), job_context(WARN):
-        for row in rows:
-            day = timezone.localtime(now, _tz(row["office__timezone"])).date().isoformat()
+        for owner, row in ending.items():
             already = Notification.objects.filter(
-                recipient_id=row["owner"], kind="claims_expiring", params__day=day
+                recipient_id=owner, kind="claims_expiring", params__day=row["day"]
             ).exists()
             if already:
                 continue
-            params = {"count": row["count"], "day": day}
+            params = {
+                "count": row["count"],
+                "day": row["day"],
+                "today": row["today"],
+                "through": row["through"].isoformat(),
+            }
             notify(
-                recipient_id=row["owner"],
+                recipient_id=owner,
                 kind="claims_expiring",
                 params=params,
                 url="/attribution/my/",
                 now=now,
             )
-            if row["owner__email"]:
-                _mail(row["owner__email"], row["count"])
+            if row["email"]:
+                _mail(row["email"], params)
             sent += 1
     return sent
 
@@ -89,8 +113,8 @@ def _tz(name: str):
     return zoneinfo.ZoneInfo(name)
 
 
-def _mail(address: str, count: int) -> None:
+def _mail(address: str, params: dict) -> None:
     with override("zh-hans"):
         subject = _("Claims ending soon")
-        body = _("The protection of %(count)d of your customers ends soon.") % {"count": count}
+        body = claims_expiring_text(params)
     transaction.on_commit(lambda: send_mail(subject, body, None, [address], fail_silently=True))

@@ -17,6 +17,11 @@ from .claims import protection_end_for
 
 # a phone's clock may run a little fast; more than this ahead of the server is "the future"
 CLOCK_SKEW = datetime.timedelta(minutes=2)
+# R-3.9
+TOO_LONG_AGO = _(
+    "A follow-up is logged the day it happened or the day after: this time is too long ago."
+)
+BEFORE_THE_CLAIM = _("A follow-up cannot be earlier than the start of the customer's claim.")
 
 
 class NotYourCustomer(DomainError):
@@ -34,6 +39,18 @@ def _validate(*, kind: str, note: str, at: datetime.datetime, now: datetime.date
     if at > now + CLOCK_SKEW:
         raise ValidationError({"at": [_("A follow-up cannot be in the future.")]})
     return note
+
+
+def _check_not_too_early(claim: Claim, at: datetime.datetime, now: datetime.datetime) -> None:
+    """R-3.9: the same or the previous local day, and not before the claim began."""
+    earliest = rules.followup_earliest(
+        now=now, tz=claim.office.tzinfo, claim_started_at=claim.started_at
+    )
+    if at >= earliest:
+        return
+    if at < claim.started_at and earliest == claim.started_at:
+        raise ValidationError({"at": [BEFORE_THE_CLAIM]})
+    raise ValidationError({"at": [TOO_LONG_AGO]})
 
 
 @transaction.atomic
@@ -72,6 +89,7 @@ def followup_log(
         raise NotYourCustomer()
     if claim.status == ClaimStatus.ACTIVE and not rules.is_protected(claim.protected_until, now):
         raise DomainError(_("This customer's claim has been released."), code="claim_released")
+    _check_not_too_early(claim, at, now)
     followup = FollowUp.objects.create(
         claim=claim,
         customer=customer,

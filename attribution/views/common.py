@@ -16,7 +16,7 @@ from staff.places import Place, place_for  # noqa: F401 (used by the views)
 
 from ..choices import ClaimStatus
 from ..models import Claim, FollowUp
-from ..rules import status_on_read
+from ..rules import ProtectionLeft, protection_left, status_on_read
 from ..selectors import status_condition
 
 INVALID = 422  # a form with errors; htmx is configured to swap it (base.html)
@@ -42,10 +42,11 @@ def today_of(office: Office, now: datetime.datetime) -> datetime.date:
     return timezone.localtime(now, office.tzinfo).date()
 
 
-def days_left(office: Office, protected_until: datetime.datetime, today: datetime.date) -> int:
-    """Office-local calendar days of protection left, today included (R-3.2): a claim
-    protected through the end of today has 1 day left, one followed up today 7 + 1."""
-    return (timezone.localtime(protected_until, office.tzinfo).date() - today).days
+def protection(
+    office: Office, protected_until: datetime.datetime, now: datetime.datetime
+) -> ProtectionLeft:
+    """The last protected day and the days left as the office reads them (rules.protection_left)."""
+    return protection_left(protected_until, tz=office.tzinfo, today=today_of(office, now))
 
 
 # ---------------------------------------------------------------- claims by effective status
@@ -113,7 +114,8 @@ def members_by_household(household_ids) -> dict[int, list[Customer]]:
 
 
 def decorate(claims: list[Claim], office: Office, now: datetime.datetime) -> list[Claim]:
-    """Attach to each claim its members, first customer, effective status and days left."""
+    """Attach to each claim its members, first customer, effective status and protection end
+    (the last protected day and the days left)."""
     members = members_by_household({c.household_id for c in claims})
     today = today_of(office, now)
     for claim in claims:
@@ -121,9 +123,11 @@ def decorate(claims: list[Claim], office: Office, now: datetime.datetime) -> lis
         claim.customer = claim.members[0] if claim.members else None
         claim.effective_status = effective_status(claim, now)
         claim.effective_status_label = ClaimStatus(claim.effective_status).label
-        claim.days_left = days_left(office, claim.protected_until, today)
-        # R-3.5: the office's warning days (2 by default) are the last days, shown in red
+        claim.protection = protection_left(claim.protected_until, tz=office.tzinfo, today=today)
+        claim.days_left = claim.protection.days_left
+        # R-3.5: protection ending within the office's warning days (2 by default: the last
+        # day and the day before), shown in red
         claim.ending = (
-            claim.effective_status == ClaimStatus.ACTIVE and claim.days_left <= office.warning_days
+            claim.effective_status == ClaimStatus.ACTIVE and claim.days_left < office.warning_days
         )
     return claims

@@ -24,8 +24,8 @@ from .. import services
 from ..forms import DisputeForm, LinkMemberForm, apply_service_error
 from ..models import Dispute, HouseholdLink
 from ..selectors import claim_held
-from ..visibility import phone_for
-from .common import CONFLICT, INVALID, days_left, today_of
+from ..visibility import name_for, phone_for
+from .common import CONFLICT, INVALID, protection
 from .evidence import evidence
 
 
@@ -63,10 +63,9 @@ def _page(request: HttpRequest, customer: Customer, status: int = 200, **forms) 
         "office": office,
         "access": access,
         "claim": claim,
-        "days_left": days_left(office, claim.protected_until, today_of(office, now))
-        if claim is not None
-        else None,
+        "protection": protection(office, claim.protected_until, now) if claim is not None else None,
         "phone": phone_for(user, customer.phone, claim),
+        "name": name_for(user, customer.name, claim),
         "dispute_form": forms.get("dispute_form") or DisputeForm(),
         "my_disputes": list(
             Dispute.objects.filter(

@@ -26,11 +26,10 @@ from .common import (
     CONFLICT,
     INVALID,
     allowed,
-    days_left,
     effective_status,
     place_for,
+    protection,
     salespeople_of,
-    today_of,
 )
 from .evidence import days_involving, evidence
 
@@ -125,7 +124,7 @@ def _page(request, dispute: Dispute, manager: bool, status=200, ruling_form=None
         "manager": manager,
         "holder": holder,
         "last_claim": last,
-        "days_left": days_left(office, holder.protected_until, today_of(office, now))
+        "protection": protection(office, holder.protected_until, now)
         if holder is not None and holder.status == ClaimStatus.ACTIVE
         else None,
     }

@@ -54,7 +54,7 @@ def _rule(value: str) -> str:
     from reception.choices import Rule  # the desk's rules name how a claim started
 
     if value == "own_registration":
-        return _("Registered by the salesperson (R-1.3)")
+        return _("Registered by the salesperson themselves")
     return _choice(Rule, value)
 
 
@@ -141,7 +141,7 @@ _LINES = {
     ],
     "dispute_opened": lambda d, n: [
         _reason(d),
-        _if(d.get("automatic"), lambda: _("Opened by the system: households linked (R-4.2).")),
+        _if(d.get("automatic"), lambda: _("Opened by the system: households linked.")),
     ],
     "dispute_ruled": lambda d, n: [
         _choice(Decision, d.get("decision")),
@@ -165,9 +165,9 @@ def _claim_lines(kind: str, d: dict, names: _Names) -> list[str]:
         lines.append(_rule(d["rule"]))
     reason = d.get("reason")
     if reason == "protection_ended":
-        lines.append(_("Protection ended: no qualifying contact in time (R-3.2)."))
+        lines.append(_("Protection ended: no qualifying contact in time."))
     elif reason == "contact_voided":
-        lines.append(_("A follow-up was voided (R-3.8)."))
+        lines.append(_("A follow-up was voided."))
     elif reason:
         lines.append(_("Reason: %(reason)s") % {"reason": reason})
     if d.get("previous_owner") is not None:

@@ -102,7 +102,10 @@ class HoldCreateSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         default=None,
-        help_text=_("The holding fee; the office's default (500.00) if left out."),
+        help_text=_(
+            "Optional: the office's holding fee (500.00 by default). Any other amount is "
+            "refused: the fee is set by the office."
+        ),
     )
 
 

@@ -16,7 +16,7 @@ from staff.models import Office
 from staff.selectors import offices_visible_to
 
 from ..models import Customer
-from ..rules import normalize_phone
+from ..rules import mask_name, normalize_phone
 from ..selectors import channels_active, customers_visible_to
 
 RAW_PHONE_MAX = 32  # what a person may type; normalized it fits Customer.phone (15)
@@ -71,11 +71,6 @@ class ChannelField(serializers.SlugRelatedField):
 def channel_field(**kwargs) -> serializers.SlugRelatedField:
     """A source channel by its `code` (R-1.2); retired channels are refused."""
     return ChannelField(slug_field="code", queryset=channels_active(), **kwargs)
-
-
-def mask_name(name: str) -> str:
-    """Of a customer owned by someone else only the first character shows (张*)."""
-    return f"{name[:1]}*" if name else ""
 
 
 # ---------------------------------------------------------------- input

@@ -14,8 +14,9 @@ from attribution.api.serializers import (
     TimelineEntrySerializer,
 )
 from attribution.models import Claim
-from attribution.selectors import claim_held, claims_shown
+from attribution.selectors import claim_held, claims_shown, customers_search_for
 from attribution.services import customer_register_own, household_link
+from attribution.throttles import SearchThrottle
 from attribution.timeline import household_timeline
 from staff.permissions import may, may_in_any_office
 
@@ -44,6 +45,7 @@ class CustomerViewSet(
 
     serializer_class = CustomerSerializer
     lookup_value_regex = r"\d+"
+    throttle_classes = [SearchThrottle]  # counts only searches by `q` (R-1.4)
 
     def get_queryset(self):
         return selectors.customers_visible_to(self.request.user).order_by("-registered_at", "-pk")
@@ -56,9 +58,17 @@ class CustomerViewSet(
         context = {**self.get_serializer_context(), "claims": claims_shown(claims, now=now)}
         return CustomerSerializer(customers, many=many, context=context).data
 
-    @extend_schema(parameters=[CustomerFilterSerializer])
+    @extend_schema(
+        parameters=[CustomerFilterSerializer],
+        responses={
+            200: CustomerSerializer(many=True),
+            429: OpenApiResponse(description="Too many searches (`q`) by a salesperson."),
+        },
+    )
     def list(self, request, *args, **kwargs):
-        """R-2.1: by exact phone (`phone`, normalized), by name or part of a phone (`q`)."""
+        """R-2.1: by exact phone (`phone`, normalized), by name or part of a phone (`q`). A
+        salesperson's `q` finds only the customers they hold, any other only by the full
+        number (R-1.4), and is counted: a burst is refused with 429."""
         if not may(request.user, "leads.view_customers"):
             raise PermissionDenied
         params = CustomerFilterSerializer(data=request.query_params, context={"request": request})
@@ -66,8 +76,9 @@ class CustomerViewSet(
         qs = self.get_queryset()
         if phone := params.validated_data.get("phone"):
             qs = qs.filter(phone=phone)
-        if query := params.validated_data.get("q", "").strip():
-            qs = selectors.customers_search(qs, query).order_by(*selectors.SEARCH_ORDER)
+        if query := params.validated_data.get("q", "").strip():  # R-1.4: what they may search
+            qs = customers_search_for(request.user, qs, query, now=timezone.now())
+            qs = qs.order_by(*selectors.SEARCH_ORDER)
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(self._render(page, many=True))
 
@@ -84,9 +95,10 @@ class CustomerViewSet(
             400: OpenApiResponse(description="Bad input, field by field."),
             403: OpenApiResponse(description="Only a salesperson of the office registers."),
             409: OpenApiResponse(
-                description="`claimed` (someone else's active claim: owner, owner_name, "
-                "protected_until, customer; the attempt is kept as a collision, R-5.3) "
-                "or `already_yours`."
+                description="`claimed` (someone else holds the customer, an active claim "
+                "or a deal: owner, owner_name, status, protected_until — null for a deal —, "
+                "customer; the attempt is kept as a collision, R-5.3), `already_yours`, or "
+                "`awaiting_visit` (registered by a hotline call: unowned until they visit)."
             ),
         },
     )
@@ -137,15 +149,24 @@ class CustomerViewSet(
             400: OpenApiResponse(
                 description="Oneself, an unknown relation, another office's customer."
             ),
-            403: OpenApiResponse(description="Not the owner or a manager."),
-            409: OpenApiResponse(description="`already_linked`: already one household."),
+            403: OpenApiResponse(
+                description="Not the owner or a manager; a salesperson links only a customer "
+                "they hold, or one nobody holds to theirs."
+            ),
+            409: OpenApiResponse(
+                description="`already_linked`: already one household; `held`: the other "
+                "customer is held by someone else — nothing moved, a dispute was opened "
+                "(`dispute`, `owner`); `both_deals`: both have deals with different "
+                "salespeople."
+            ),
         },
     )
     @action(detail=True, methods=["post"])
     def household(self, request, pk=None):
         """R-4.1: link an immediate family member; the earlier registration keeps the
-        household. Both households claimed by different salespeople: the later claim is
-        closed as merged and a dispute is opened for the manager (R-4.2)."""
+        household. A manager's link of households held by different salespeople closes the
+        active claim as merged and opens a dispute (R-4.2); a salesperson's link into a
+        household someone else holds moves nothing and opens a dispute (409 `held`)."""
         customer = self.get_object()
         now = timezone.now()
         if not _may_on_household(request.user, "attribution.link_household", customer, now):

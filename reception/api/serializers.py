@@ -106,13 +106,13 @@ class VisitCreateSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         default=None,
-        help_text=_("The salesperson the customer says they dealt with (R-2.1)."),
+        help_text=_("The salesperson the customer says they dealt with."),
     )
     referrer = VisibleCustomerField(
         required=False,
         allow_null=True,
         default=None,
-        help_text=_("The existing customer who brought them in person (R-4.3)."),
+        help_text=_("The existing customer who brought them in person."),
     )
     one_household = serializers.BooleanField(default=True)
 
@@ -136,7 +136,7 @@ class VisitReassignSerializer(serializers.Serializer):
 
 
 class OnBehalfSerializer(serializers.Serializer):
-    receiver = _ActiveUserField(help_text=_("Who received the customer for the owner (R-5.4)."))
+    receiver = _ActiveUserField(help_text=_("Who received the customer for the owner."))
 
 
 class ResearchStepSerializer(serializers.Serializer):

@@ -55,7 +55,9 @@ def call_register(
     household = leads.household_lock(household_id=customer.household_id)
     leads.customer_fill_name(customer=customer, name=name)
     call.customer, call.is_new_customer, call.source_channel = customer, is_new, channel
-    claim = claims.claim_active(household=household, now=now)
+    if is_new:  # unowned until they visit
+        leads.customer_mark_caller(customer=customer)
+    claim = claims.claim_held(household=household, now=now)  # deals too
     if claim is not None:
         call.put_through_to = claim.owner
     call.save()

@@ -37,7 +37,7 @@ def visit_reassign(*, visit: Visit, salesperson: User, reason: str, actor: User,
             claim=visit.claim, new_owner=salesperson, now=now, actor=actor, reason=reason
         )
     elif visit.claim is None:
-        active = claims.claim_active(household=household, now=now)
+        active = claims.claim_held(household=household, now=now)  # or a deal
         if active is None:
             visit.claim = claims.claim_start(
                 household=household,

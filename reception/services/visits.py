@@ -75,7 +75,7 @@ def _referral_owner(
         referrer = pre.referrer if pre else None
     if referrer is None or referrer.household_id == customer.household_id:
         return None, referrer
-    claim = claims.claim_owned(household=referrer.household)
+    claim = claims.claim_held(household=referrer.household, now=now)
     return (claim.owner if claim else None), referrer
 
 
@@ -149,6 +149,7 @@ def visit_register(
             extra={"visit": recent.pk},
         )
     leads.customer_fill_name(customer=customer, name=name)
+    leads.customer_mark_visited(customer=customer)
 
     visit = Visit(
         office=office,
@@ -174,10 +175,11 @@ def visit_register(
 
 
 def _assign(*, visit: Visit, household, actor, now) -> None:
-    """R-2.1 in order: active claim → named → referral → rotation (R-2.5: large parties wait)."""
+    """R-2.1 in order: held (active claim or deal) → named → referral → rotation (R-2.5:
+    large parties wait)."""
     office = visit.office
-    claim = claims.claim_active(household=household, now=now)
-    if claim is not None:  # 1. the claim's owner; the visit is a qualifying contact (R-3.2)
+    claim = claims.claim_held(household=household, now=now)  # R-3.1: a deal holds too
+    if claim is not None:  # 1. the owner; the visit is a qualifying contact (R-3.2)
         visit.rule, visit.assigned_to, visit.claim = Rule.OWNER, claim.owner, claim
         claims.claim_record_contact(claim=claim, now=now, actor=actor, detail={"visit": True})
         return

@@ -5,6 +5,7 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 
 from common.inputs import safe_next
 from staff.models import Office, User
@@ -12,7 +13,7 @@ from staff.permissions import may
 from staff.places import Place, place_for
 
 from .. import rules, selectors, services
-from ..choices import ResearchStatus, ResearchStep, SkipReason, UnassignedReason
+from ..choices import DutyStatus, ResearchStatus, ResearchStep, Rule, SkipReason, UnassignedReason
 from ..explain import explain, names_of, skipped_ids
 from ..forms import (
     AssignForm,
@@ -84,8 +85,8 @@ def _result(visit) -> dict:
         "skipped": [
             {
                 "name": names.get(row["salesperson"], f"#{row['salesperson']}"),
-                "reason": _label(SkipReason, row["reason"]),
-                "owed": row["reason"] != SkipReason.AWAY_PRIVATE,
+                "reason": _skip_reason(visit, row["reason"]),
+                "owed": visit.rule == Rule.ROTATION and row["reason"] != SkipReason.AWAY_PRIVATE,
             }
             for row in visit.skipped or []
         ],
@@ -93,6 +94,21 @@ def _result(visit) -> dict:
         # R-5.4: the owner's colleagues who may receive for them when they are absent
         "colleagues": _colleagues(visit) if visit.rule == "owner" else [],
     }
+
+
+def _skip_reason(visit, reason: str) -> str:
+    """R-2.3, what skipping did to the person: owed a turn, or the turn lost. When the
+    rotation handed the customer to nobody, nobody is owed anything: only what they were doing."""
+    if visit.rule != Rule.ROTATION:
+        return _label(DutyStatus, reason)
+    match reason:
+        case SkipReason.AWAY_BUSINESS:
+            return gettext("away on business, owed turns +1")
+        case SkipReason.BUSY:
+            return gettext("busy with a customer, owed turns +1")
+        case SkipReason.AWAY_PRIVATE:
+            return gettext("away for private reasons, this turn is lost")
+    return _label(SkipReason, reason)
 
 
 def _colleagues(visit) -> list:

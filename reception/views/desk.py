@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from attribution.rules import protection_left
 from common.errors import DomainError
 from staff.models import Office
 from workspace.roles import PAGES_BY_SLUG
@@ -67,9 +68,15 @@ def lookup(request: HttpRequest) -> HttpResponse:
     """Search as you type: phone, part of it, or a name (R-2.1)."""
     place = _require_place(request, "reception.desk")
     query = (request.GET.get("q") or request.GET.get("phone") or "").strip()
+    now = timezone.now()
     matches = selectors.customers_lookup(
-        user=request.user, office=place.office, query=query, now=timezone.now()
+        user=request.user, office=place.office, query=query, now=now
     )
+    for match in matches:
+        if match.claim is not None:  # R-3.2: the last protected day, as the office counts it
+            match.claim.protection = protection_left(
+                match.claim.protected_until, tz=place.office.tzinfo, today=_today(place.office, now)
+            )
     context = {"matches": matches, "q": query}
     return _render_part(request, "reception/partials/lookup_results.html", place, context)
 

@@ -2,9 +2,9 @@
 holds, subscriptions and amount, with the conversion from one stage to the next, so that
 advertising can be adjusted.
 
-One GROUP BY query per source table (customers, visits, holds, subscriptions) plus one for
-the channels: five queries whatever the number of records. The period is office-local:
-[start, end) = `period.bounds(office)`.
+One GROUP BY query per source table (customers with their funnel, visits, holds,
+subscriptions) plus one for the channels: five queries whatever the number of records.
+The period is office-local: [start, end) = `period.bounds(office)`.
 
 Figures (a channel "C", the office "O", an instant "in the period" when start <= t < end):
 
@@ -20,8 +20,16 @@ Figures (a channel "C", the office "O", an instant "in the period" when start <=
 - amount: the sum of the subscribed units' list prices (`Unit.list_price`) of those
   subscriptions: "sum of unit.list_price of subscriptions signed in the period and not
   withdrawn" (the same definition as the salespeople's reports, reports.figures.salespeople).
-- visit_hold_rate = holds / visits and hold_subscription_rate = subscriptions / holds, as
-  Decimal fractions (4 places), None when the divisor is 0.
+- the funnel, of the new customers (the cohort registered in the period): those who reached
+  each step by the end of the period: `reached_visit` (came to the office: a visit that is not
+  an approved market-research one, or went further), `reached_hold` (held a unit, or
+  subscribed directly), `reached_subscription` (an active subscription). A customer who went
+  further has passed the earlier steps, so each step is a subset of the one before and every
+  rate is a conversion rate: visit_rate = reached_visit / new_customers, hold_rate =
+  reached_hold / reached_visit, subscription_rate = reached_subscription / reached_hold, as
+  Decimal fractions (4 places), None when the divisor is 0. The total is the sum over channels.
+  The activity counts above (visits, holds, subscriptions of the period, whoever's) are not
+  subsets of one another: no rate is drawn between them.
 
 Rows: every active channel (zeros included: a channel that brings nothing is worth knowing),
 then any inactive channel with records, then "no channel" when records have none.
@@ -29,7 +37,7 @@ then any inactive channel with records, then "no channel" when records have none
 
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from deals.choices import SubscriptionStatus
@@ -46,6 +54,7 @@ from ..tables import BAR, FUNNEL, MONEY, PERCENT, TEXT, Chart, Col, Table, total
 ZERO = Decimal("0.00")
 RATE_PLACES = Decimal("0.0001")
 STAGES = ("new_customers", "visits", "holds", "subscriptions")
+FUNNEL_STEPS = ("new_customers", "reached_visit", "reached_hold", "reached_subscription")
 
 
 def rate(part: int, whole: int) -> Decimal | None:
@@ -56,8 +65,10 @@ def rate(part: int, whole: int) -> Decimal | None:
 
 
 def _with_rates(row: dict) -> dict:
-    row["visit_hold_rate"] = rate(row["holds"], row["visits"])
-    row["hold_subscription_rate"] = rate(row["subscriptions"], row["holds"])
+    """The funnel's conversion rates: each step over the one before (a subset of it)."""
+    row["visit_rate"] = rate(row["reached_visit"], row["new_customers"])
+    row["hold_rate"] = rate(row["reached_hold"], row["reached_visit"])
+    row["subscription_rate"] = rate(row["reached_subscription"], row["reached_hold"])
     return row
 
 
@@ -73,12 +84,28 @@ def channel_figures(office: Office, period: Period) -> list[dict]:
     research = Visit.objects.filter(
         customer=OuterRef("pk"), research_status=ResearchStatus.APPROVED
     )
+    visited = Exists(
+        Visit.objects.filter(customer=OuterRef("pk"), at__lt=end).exclude(
+            research_status=ResearchStatus.APPROVED
+        )
+    )
+    held = Exists(Hold.objects.filter(customer=OuterRef("pk"), created_at__lt=end))
+    subscribed = Exists(
+        Subscription.objects.filter(
+            customer=OuterRef("pk"), created_at__lt=end, status=SubscriptionStatus.ACTIVE
+        )
+    )
     customers = _grouped(
         Customer.objects.filter(
             office=office, registered_at__gte=start, registered_at__lt=end, voided_at__isnull=True
-        ).exclude(Exists(research)),
+        )
+        .exclude(Exists(research))
+        .alias(visited=visited, held=held, subscribed=subscribed),
         "source_channel_id",
         new_customers=Count("pk"),
+        reached_visit=Count("pk", filter=Q(visited=True) | Q(held=True) | Q(subscribed=True)),
+        reached_hold=Count("pk", filter=Q(held=True) | Q(subscribed=True)),
+        reached_subscription=Count("pk", filter=Q(subscribed=True)),
     )
     visits = _grouped(
         Visit.objects.filter(office=office, at__gte=start, at__lt=end).exclude(
@@ -112,7 +139,7 @@ def channel_figures(office: Office, period: Period) -> list[dict]:
     rows = []
     for pk in keys:
         row = {"source_channel_id": pk, "channel": channel_label(names.get(pk))}
-        row.update({key: 0 for key in STAGES}, amount=ZERO)
+        row.update({key: 0 for key in (*STAGES, *FUNNEL_STEPS)}, amount=ZERO)
         for source in (customers, visits, holds, subscriptions):
             row.update({k: v for k, v in source.get(pk, {}).items() if v is not None})
         rows.append(_with_rates(row))
@@ -126,21 +153,29 @@ CHANNEL_COLUMNS = [
     Col("holds", _("Holds")),
     Col("subscriptions", _("Subscriptions")),
     Col("amount", _("Amount"), MONEY),
-    Col("visit_hold_rate", _("Visits → holds"), PERCENT),
-    Col("hold_subscription_rate", _("Holds → subscriptions"), PERCENT),
 ]
 FUNNEL_COLUMNS = [
-    Col("scope", _("Channels"), TEXT),
-    *[c for c in CHANNEL_COLUMNS if c.key in STAGES],
-    Col("visit_hold_rate", _("Visits → holds"), PERCENT),
-    Col("hold_subscription_rate", _("Holds → subscriptions"), PERCENT),
+    Col("channel", _("Source channel"), TEXT),
+    Col("new_customers", _("New customers")),
+    Col("reached_visit", _("Came to the office")),
+    Col("reached_hold", _("Held a unit or went further")),
+    Col("reached_subscription", _("Subscribed")),
+    Col("visit_rate", _("New customers → came"), PERCENT),
+    Col("hold_rate", _("Came → held"), PERCENT),
+    Col("subscription_rate", _("Held → subscribed"), PERCENT),
 ]
-NOTE = _("Market-research visitors approved by the director are not counted (R-2.6).")
+NOTE = _("Market-research visitors approved by the director are not counted.")
+FUNNEL_NOTE = _(
+    "Of the new customers registered in the period, by channel: how many came to the office, "
+    "held a unit and subscribed by the end of the period. Each step counts only customers of "
+    "the step before, so every rate is a conversion; the activity counts above are not."
+)
 
 
 def channel_tables(rows: list[dict]) -> list[Table]:
-    """The page's two tables: per channel with its bar chart, and the funnel of the totals."""
-    totals = _with_rates(totals_of(rows, CHANNEL_COLUMNS, "channel", _("Total")))
+    """The page's two tables: the period's activity per channel with its bar chart, and the
+    funnel of the period's new customers per channel, its total the sum over channels."""
+    totals = totals_of(rows, CHANNEL_COLUMNS, "channel", _("Total"))
     per_channel = Table(
         "channels",
         _("Channel evaluation"),
@@ -150,12 +185,14 @@ def channel_tables(rows: list[dict]) -> list[Table]:
         Chart(BAR, "channel", STAGES),
         note=NOTE,
     )
-    funnel_row = {"scope": _("All channels"), **{k: totals[k] for k in STAGES}}
+    funnel_rows = [_with_rates({k: row[k] for k in ("channel", *FUNNEL_STEPS)}) for row in rows]
     funnel = Table(
         "funnel",
-        _("Funnel"),
+        _("Funnel of the new customers"),
         FUNNEL_COLUMNS,
-        [_with_rates(funnel_row)],
-        chart=Chart(FUNNEL, "scope", STAGES),
+        funnel_rows,
+        _with_rates(totals_of(funnel_rows, FUNNEL_COLUMNS, "channel", _("Total"))),
+        chart=Chart(FUNNEL, "channel", FUNNEL_STEPS),
+        note=FUNNEL_NOTE,
     )
     return [per_channel, funnel]

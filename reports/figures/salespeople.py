@@ -394,7 +394,7 @@ def report_tables(
             chart=Chart(BAR, "salesperson", ("visits", "new_customers")),
             note=_(
                 "Customers tracked: claims active at the end of the period (or now). "
-                "Called enough: at least %(target)d follow-up calls in its last 7 days (R-3.6)."
+                "Called enough: at least %(target)d follow-up calls in its last 7 days."
             )
             % {"target": office.weekly_call_target},
         ),

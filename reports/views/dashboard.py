@@ -49,7 +49,7 @@ def cards(board: Dashboard) -> dict[str, list[Card]]:
     office = board.office
     return {
         "reception": [
-            Card("visits_today", _("Visits today"), board.visits_today, rule="R-2.8"),
+            Card("visits_today", _("Visits today"), board.visits_today, rule="2.8"),
             Card("new_today", _("New customers"), board.new_today),
             Card("returning_today", _("Returning customers"), board.returning_today),
             Card(
@@ -57,7 +57,7 @@ def cards(board: Dashboard) -> dict[str, list[Card]]:
                 _("Waiting for a salesperson"),
                 board.waiting_unassigned,
                 _url("reception:unassigned", office),
-                "R-2.3",
+                "2.3",
             ),
         ],
         "ownership": [
@@ -71,21 +71,21 @@ def cards(board: Dashboard) -> dict[str, list[Card]]:
                 % {"days": office.warning_days},
                 board.claims_ending_soon,
                 _url("attribution:claims", office, status="active", ending=office.warning_days),
-                "R-3.5",
+                "3.5",
             ),
             Card(
                 "released_this_week",
                 _("Released this week"),
                 board.released_this_week,
                 _url("attribution:claims", office, tab="released"),
-                "R-3.4",
+                "3.4",
             ),
             Card(
                 "disputes_open",
                 _("Disputes open"),
                 board.disputes_open,
                 _url("attribution:disputes", office),
-                "R-5.6",
+                "5.6",
             ),
         ],
         "deals": [
@@ -94,13 +94,13 @@ def cards(board: Dashboard) -> dict[str, list[Card]]:
                 _("Holds lapsing today"),
                 board.holds_lapsing_today,
                 _url("deals:board", office),
-                "R-6.2",
+                "6.2",
             ),
             Card(
                 "subscriptions_month",
                 _("Subscriptions this month"),
                 f"{board.subscriptions_month} / {board.target}",
-                rule="R-6.3",
+                rule="6.3",
             ),
             Card("amount_month", _("Amount this month"), f"{board.amount_month:,.2f}"),
         ],

@@ -25,13 +25,13 @@ class Entry:
 ENTRIES = [
     Entry(
         _("Work diary"),
-        _("Today's diary, due at 17:00 (R-7.1)."),
+        _("Today's diary, due at 17:00."),
         "reports:diary",
         ("reports.write_diary",),
     ),
     Entry(
         _("My weekly and monthly reports"),
-        _("Due Sunday and the month's last day at 17:00 (R-7.4)."),
+        _("Due Sunday and the month's last day at 17:00."),
         "reports:my_report",
         ("reports.write_report",),
     ),
@@ -49,7 +49,7 @@ ENTRIES = [
     ),
     Entry(
         _("Daily meeting"),
-        _("Minutes of the 18:00 meeting and problems raised (R-7.3)."),
+        _("Minutes of the 18:00 meeting and problems raised."),
         "reports:meeting",
         ("reports.keep_minutes",),
     ),
@@ -67,7 +67,7 @@ ENTRIES = [
     ),
     Entry(
         _("Weekly report to the director"),
-        _("The manager's weekly report on the team (R-7.4)."),
+        _("The manager's weekly report on the team."),
         "reports:team_report",
         ("reports.write_team_report",),
     ),
@@ -79,22 +79,20 @@ ENTRIES = [
     ),
     Entry(
         _("Front desk counts"),
-        _("Walk-ins and calls per source channel and day (R-2.8)."),
+        _("Walk-ins and calls per source channel and day."),
         "reports:front_desk",
         ("reports.view_channels",),
     ),
     Entry(
         _("Channel evaluation"),
-        _("New customers → visits → holds → subscriptions (R-7.6)."),
+        _("New customers → visits → holds → subscriptions."),
         "reports:channels",
         ("reports.view_channels",),
     ),
-    Entry(
-        _("Fines"), _("Diary fines of the month (R-7.2)."), "reports:fines", ("reports.view_fines",)
-    ),
+    Entry(_("Fines"), _("Diary fines of the month."), "reports:fines", ("reports.view_fines",)),
     Entry(
         _("Leave and rest days"),
-        _("The calendar of days off: no diary is owed (R-7.2)."),
+        _("The calendar of days off: no diary is owed."),
         "reports:days_off",
         ("reports.manage_days_off", "reports.write_diary"),
     ),

@@ -1,7 +1,8 @@
 """Settings shared by every environment; everything that differs comes from the environment.
 
 Variables: DATABASE_URL, REDIS_URL (broker and cache), SECRET_KEY, DEBUG, ALLOWED_HOSTS,
-TIME_ZONE (default Asia/Shanghai), CSRF_TRUSTED_ORIGINS, EMAIL_URL, DEFAULT_FROM_EMAIL.
+TIME_ZONE (default Asia/Shanghai), CSRF_TRUSTED_ORIGINS, EMAIL_URL, DEFAULT_FROM_EMAIL,
+TRUSTED_PROXY_COUNT (reverse proxies in front, default 0), API_TOKEN_IDLE_DAYS (default 30).
 """
 
 import datetime
@@ -37,10 +38,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "pgtrigger",
-    "pghistory",
+    "common.third_party.HistoryConfig",  # pghistory, with a translated name in the admin
     "pghistory.admin",
     "django_celery_beat",
-    "axes",
+    "common.third_party.AxesConfig",  # axes, with a translated name in the admin
     # the project's own apps, one per domain
     "common",
     "staff",
@@ -96,12 +97,19 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Login throttling (django-axes): 5 failed logins lock that username *from that address* for a
 # while, so an attacker guessing one account cannot lock the shared front-desk PC (its other
 # users, same address) nor lock the account from everywhere. A success resets the count.
+# One address is also stopped after AXES_ADDRESS_FAILURE_LIMIT failures whatever the usernames
+# (password spraying: staff.logins). The address is the client's behind TRUSTED_PROXY_COUNT
+# reverse proxies (X-Forwarded-For; 0: the peer's address), not the proxy's: issue 13.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "staff.logins.AddressLockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = 4 * AXES_FAILURE_LIMIT
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "common.inputs.client_address"
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -185,13 +193,25 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="salesoffice@localhost")
 
+# R-1.4: searches by name or part of a phone per salesperson (attribution.throttles)
+SEARCH_RATE = env("SEARCH_RATE", default="30/min")
+
+# API tokens unused for this many days stop working (staff.api.authentication): issue 13
+API_TOKEN_IDLE_DAYS = env.int("API_TOKEN_IDLE_DAYS", default=30)
+
 REST_FRAMEWORK = {
     # Token first, so that an anonymous API call gets 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "staff.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON bodies nested at most 32 levels deep (issue 13); their size: DATA_UPLOAD_MAX_MEMORY_SIZE
+    "DEFAULT_PARSER_CLASSES": [
+        "common.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "common.pagination.ListPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

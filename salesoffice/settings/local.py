@@ -1,4 +1,7 @@
-"""Development and the embedded default (bin/run). Defaults point at this machine's services."""
+"""Development (`manage.py runserver`): DEBUG on, defaults pointing at this machine's services.
+
+bin/run no longer uses these settings: it serves with salesoffice.settings.office (issue 13).
+"""
 
 import os
 

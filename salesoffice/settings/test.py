@@ -18,3 +18,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The suite's many searches as one salesperson are not a burst; tests of the throttle set
+# their own rate. Each xdist worker keeps its own throttle and list-count keys in Redis.
+SEARCH_RATE = "10000/min"
+CACHES["default"]["KEY_PREFIX"] = f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"  # noqa: F405

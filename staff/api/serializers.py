@@ -42,7 +42,9 @@ class OfficeSerializer(serializers.ModelSerializer):
             "meeting_time",
             "weekly_report_weekday",
             "report_deadline",
+            "opened_on",
         ]
+        read_only_fields = ["opened_on"]  # edited in the admin
 
 
 class StaffSerializer(serializers.ModelSerializer):

@@ -4,10 +4,16 @@
 // - the language menu switches on change;
 // - a form with data-confirm asks before it is sent (destructive steps);
 // - a button with data-print prints the page;
-// - a look-up result with data-fill-phone fills the visit form (reception desk).
+// - a look-up result with data-fill-phone fills the visit form (reception desk);
+// - on a phone the menu is one button (data-nav-toggle) that opens and closes it.
 (function () {
   "use strict";
   var body = document.body;
+  document.documentElement.classList.add("js");
+  // a fold marked data-open-wide (the desk's rotation board) starts open on a desk's screen
+  if (window.matchMedia("(min-width: 1000px)").matches) {
+    document.querySelectorAll("details[data-open-wide]").forEach(function (fold) { fold.open = true; });
+  }
   var loginUrl = body.dataset.loginUrl;
 
   document.addEventListener("htmx:beforeSwap", function (event) {
@@ -34,6 +40,13 @@
   }, true);
 
   document.addEventListener("click", function (event) {
+    var toggle = event.target.closest && event.target.closest("[data-nav-toggle]");
+    if (toggle) {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      toggle.closest(".topbar").classList.toggle("nav-open", open);
+      return;
+    }
     var printer = event.target.closest && event.target.closest("[data-print]");
     if (printer) {
       window.print();

@@ -59,6 +59,7 @@ class TestListR33:
                 "started_at": "2026-02-28T15:00:00+08:00",
                 "last_contact_at": "2026-02-28T15:00:00+08:00",
                 "protected_until": "2026-03-08T00:00:00+08:00",  # end of D+7
+                "protected_through": "2026-03-07",  # the last protected day, inclusive
                 "ended_at": None,
             }
         ]

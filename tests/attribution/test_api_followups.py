@@ -65,7 +65,11 @@ class TestLogR32:
             "next_step": "周六带看",
             "voided_at": None,
             "void_reason": "",
-            "claim": {"status": "active", "protected_until": "2026-03-10T00:00:00+08:00"},
+            "claim": {
+                "status": "active",
+                "protected_until": "2026-03-10T00:00:00+08:00",
+                "protected_through": "2026-03-09",  # the last protected day
+            },
         }
         claim = Claim.objects.get()
         assert claim.last_contact_at == NOW
@@ -93,7 +97,8 @@ class TestLogR32:
         customer = claimed(office, salesperson)
         api.force_authenticate(salesperson)
         assert log(api, customer).status_code == 201
-        response = log(api, customer, at="2026-02-28T09:00:00+08:00", kind="meeting")
+        # yesterday's, logged late
+        response = log(api, customer, at="2026-03-01T09:00:00+08:00", kind="meeting")
         assert response.status_code == 201
         assert response.json()["claim"]["protected_until"] == "2026-03-10T00:00:00+08:00"
         assert FollowUp.objects.count() == 2
@@ -271,6 +276,7 @@ class TestVoidR38:
         assert body["claim"] == {
             "status": "active",
             "protected_until": "2026-03-07T00:00:00+08:00",  # back to the registration's
+            "protected_through": "2026-03-06",
         }
         assert body["voided_at"] == "2026-03-02T15:00:00+08:00"
         assert body["void_reason"] == "记录与通话记录不符"
@@ -287,6 +293,7 @@ class TestVoidR38:
         assert response.json()["claim"] == {
             "status": "released",
             "protected_until": "2026-03-07T00:00:00+08:00",
+            "protected_through": "2026-03-06",
         }
         claim = Claim.objects.get()
         assert claim.status == "released"

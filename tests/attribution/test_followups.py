@@ -63,10 +63,11 @@ class TestFollowUp:
         customer, claim = claimed(office, salesperson, at(2026, 2, 27, 10, 0))
         log(customer, salesperson, MONDAY)
 
-        old = log(customer, salesperson, at(2026, 3, 3, 10, 0), at=at(2026, 2, 28, 9, 0))
+        # logged the next day (the furthest back a follow-up may go)
+        old = log(customer, salesperson, at(2026, 3, 3, 10, 0), at=at(2026, 3, 2, 9, 0))
 
         claim.refresh_from_db()
-        assert FollowUp.objects.filter(pk=old.pk, at=at(2026, 2, 28, 9, 0)).exists()  # kept
+        assert FollowUp.objects.filter(pk=old.pk, at=at(2026, 3, 2, 9, 0)).exists()  # kept
         assert claim.last_contact_at == MONDAY
         assert claim.protected_until == RELEASE
 
@@ -74,7 +75,7 @@ class TestFollowUp:
         self, office, salesperson
     ):
         customer, claim = claimed(office, salesperson, at(2026, 2, 27, 10, 0))
-        log(customer, salesperson, at(2026, 3, 4, 9, 0), at=MONDAY)
+        log(customer, salesperson, at(2026, 3, 3, 9, 0), at=MONDAY)  # the day after
         claim.refresh_from_db()
         assert claim.last_contact_at == MONDAY and claim.protected_until == RELEASE
 

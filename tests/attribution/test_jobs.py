@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from attribution import tasks
 from attribution.choices import ClaimEventKind, ClaimStatus
@@ -14,6 +15,7 @@ from attribution.models import Claim, ClaimEvent, ClaimHistory
 from attribution.services import claim_start, claims_expire_stale, claims_warn_expiring
 from leads.factories import CustomerFactory
 from leads.models import Household
+from notifications.messages import render
 from notifications.models import Notification
 from salesoffice.celery import app
 from staff.choices import Role
@@ -221,14 +223,25 @@ class TestWarnExpiring:
             assert claims_warn_expiring(now=MORNING) == 2
 
         [notice] = self.warned(wang)
-        assert notice.params == {"count": 2, "day": "2026-03-10"}
+        # one ends tonight (protected through today, 03-10), one tomorrow night
+        assert notice.params == {
+            "count": 2,
+            "day": "2026-03-10",
+            "today": 1,
+            "through": "2026-03-10",
+        }
+        with translation.override("zh-hans"):
+            assert render(notice) == (
+                "您有 2 位客户的保护期即将结束，最早的保护至 3月10日（含），"
+                "其中 1 位今天到期：请及时跟进。"
+            )
         assert notice.created_at == MORNING
         [notice] = self.warned(li)
         assert notice.params["count"] == 1
         assert self.warned(zhao) == []
         [message] = mail.outbox
         assert message.to == ["wang@example.com"]
-        assert "2" in message.body
+        assert "最早的保护至 3月10日（含）" in message.body
 
     def test_r_3_5_twice_the_same_day_sends_nothing_more_and_the_next_day_warns_again(
         self, people, django_capture_on_commit_callbacks
@@ -247,11 +260,13 @@ class TestWarnExpiring:
 
         # the next morning: wang's 03-12 and 03-13 ends, li's 03-12, zhao's 03-13 (now in 2 days)
         assert [n.params for n in self.warned(wang)] == [
-            {"count": 2, "day": "2026-03-10"},
-            {"count": 2, "day": "2026-03-11"},
+            {"count": 2, "day": "2026-03-10", "today": 1, "through": "2026-03-10"},
+            {"count": 2, "day": "2026-03-11", "today": 1, "through": "2026-03-11"},
         ]
         assert [n.params["count"] for n in self.warned(li)] == [1, 1]
-        assert [n.params for n in self.warned(zhao)] == [{"count": 1, "day": "2026-03-11"}]
+        assert [n.params for n in self.warned(zhao)] == [
+            {"count": 1, "day": "2026-03-11", "today": 0, "through": "2026-03-12"}
+        ]
         assert sorted(m.to[0] for m in mail.outbox) == [
             "wang@example.com",
             "wang@example.com",

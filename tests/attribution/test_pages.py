@@ -209,7 +209,8 @@ class TestPermissions:
         assert customer.phone not in page
         assert "137****0001" in page
         assert str(other_salesperson) in page
-        assert "2026-12-05 00:00" in page  # registered 11-27 → protected until 12-05 00:00
+        # registered 11-27 → released 12-05 00:00: protected through 12-04 inclusive (R-3.2)
+        assert "保护至 12月4日（含），还剩 6 天" in text(response)
         assert 'id="timeline"' not in page
         assert 'id="dispute-form"' not in page  # no recorded link with the customer
         client.force_login(secretary)
@@ -323,7 +324,8 @@ class TestMyCustomers:
         assert order == [mine[2].pk, mine[1].pk, mine[0].pk]  # the next to lose first
         assert theirs.pk not in order
         days = {c.pk: c.days_left for c in response.context["claims"]}
-        assert days == {mine[0].pk: 8, mine[1].pk: 5, mine[2].pk: 2}
+        # days after today until the last protected day: 0 is "today", 1 "tomorrow" (R-3.2)
+        assert days == {mine[0].pk: 7, mine[1].pk: 4, mine[2].pk: 1}
         assert "ending" in card(response, mine[2]).split(">")[0]
         assert "ending" not in card(response, mine[1]).split(">")[0]
         assert "周日下午看样板间" in card(response, mine[1])
@@ -383,8 +385,9 @@ class TestMyCustomers:
         assert abs(claim.protected_until - expected) < datetime.timedelta(seconds=1)
         part = html(response)
         assert part.startswith('<article id="claim-') or f'id="claim-{claim.pk}"' in part
-        assert "2026-12-06 00:00" in part  # contact today (11-28) → released 12-06 00:00
-        assert 'data-days-left="8"' in part
+        # contact today (11-28) → released 12-06 00:00: protected through 12-05 inclusive
+        assert "保护至 12月5日（含），还剩 7 天" in part
+        assert 'data-days-left="7"' in part
         assert "下周二签约" in part
         assert "ending" not in part.split(">")[0]
         followup = FollowUp.objects.get()
@@ -807,9 +810,9 @@ def test_my_page_lists_the_instalments_to_chase(client, office, salesperson, fin
     assert [int(pk) for pk, _ in rows] == [overdue.pk, soon.pk]  # oldest first; not `later`
     first, second = rows[0][1], rows[1][1]
     assert "周女士" in first and contract.number in first
-    assert str(overdue.due_date) in first and ">60000.00<" in first
+    assert str(overdue.due_date) in first and ">60,000.00<" in first
     assert 'class="error overdue"' in first
-    assert str(soon.due_date) in second and ">200000.00<" in second
+    assert str(soon.due_date) in second and ">200,000.00<" in second
     assert "overdue" not in second
     assert f"chase-{later.pk}" not in page
 

@@ -4,7 +4,10 @@ every step every invariant holds:
 - per customer, received − refunded = held (deals.money);
 - the reconciliation finds no mismatch (deals.reconcile), so no refund exceeds what was paid;
 - every amount is a Decimal with two places, never negative, never a float;
-- a unit has at most one active hold or subscription, and its status says which.
+- a unit has at most one active hold or subscription, and its status says which;
+- every hold's fee is a fee the office has set, whatever the client sent, and the fee credited
+  toward a deposit is its hold's fee and never more than the deposit (issue 13, R-6.2, R-6.3),
+  while the office's fee and minimum deposit change between steps.
 """
 
 import contextlib
@@ -29,6 +32,7 @@ from deals.reconcile import mismatches
 from leads.factories import CustomerFactory
 from staff.choices import Role
 from staff.factories import OfficeFactory, UserFactory
+from staff.models import Office
 
 SH = ZoneInfo("Asia/Shanghai")
 START = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=SH)
@@ -59,6 +63,7 @@ class Books(RuleBasedStateMachine):
             self.customers.append(customer)
         self.now = START
         self.steps = 0
+        self.office_fees = {self.office.holding_fee}
 
     def _try(self, step):
         # refused (unit taken, below the minimum …): the books must still balance
@@ -74,6 +79,33 @@ class Books(RuleBasedStateMachine):
             )
         )
 
+    @rule(
+        u=st.integers(0, UNITS - 1),
+        c=st.integers(0, CUSTOMERS - 1),
+        fee=st.sampled_from(["100000.00", "0.01", "500.00", "800.00", "5000.00"]),
+    )
+    def hold_at_a_fee_the_client_chose(self, u, c, fee):
+        self._try(
+            lambda: services.hold_create(
+                unit=self.units[u],
+                customer=self.customers[c],
+                actor=self.salesperson,
+                now=self.now,
+                fee=fee,
+            )
+        )
+
+    @rule(
+        fee=st.sampled_from(["500.00", "800.00", "5000.00", "6000.00", "0.00"]),
+        minimum=st.sampled_from(["5000.00", "300.00"]),
+    )
+    def the_office_changes_its_fee(self, fee, minimum):
+        # straight to the row, as the offices API may: the services must hold regardless
+        Office.objects.filter(pk=self.office.pk).update(
+            holding_fee=Decimal(fee), minimum_deposit=Decimal(minimum)
+        )
+        self.office_fees.add(Decimal(fee))
+
     @rule(u=st.integers(0, UNITS - 1))
     def release(self, u):
         hold = Hold.objects.filter(unit=self.units[u], status=HoldStatus.ACTIVE).first()
@@ -85,7 +117,7 @@ class Books(RuleBasedStateMachine):
     @rule(
         u=st.integers(0, UNITS - 1),
         c=st.integers(0, CUSTOMERS - 1),
-        deposit=st.decimals(min_value=4000, max_value=60000, places=2),
+        deposit=st.decimals(min_value=100, max_value=60000, places=2),
     )
     def subscribe(self, u, c, deposit):
         self._try(
@@ -174,6 +206,17 @@ class Books(RuleBasedStateMachine):
                 assert value == value.quantize(Decimal("0.01"))
         for value in Payment.objects.filter(office=self.office).values_list("amount", flat=True):
             assert isinstance(value, Decimal) and value > 0
+
+    @invariant()
+    def the_fee_is_the_offices_and_credited_within_the_deposit(self):
+        if not hasattr(self, "office"):
+            return
+        for fee in Hold.objects.filter(office=self.office).values_list("fee", flat=True):
+            assert fee in self.office_fees and fee > 0
+        subs = Subscription.objects.filter(office=self.office).select_related("hold")
+        for sub in subs:
+            assert sub.fee_credited == (sub.hold.fee if sub.hold else 0)
+            assert 0 <= sub.fee_credited <= sub.deposit
 
     @invariant()
     def a_unit_is_held_or_subscribed_by_one_at_most(self):

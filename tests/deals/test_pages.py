@@ -124,12 +124,27 @@ def test_grid_fragment_for_polling(client, project, salesperson):
     assert html.startswith('<div id="grid"') and "<html" not in html
 
 
-def test_customer_search_finds_office_customers_by_phone(client, office, salesperson, zhou):
+def test_customer_search_finds_own_customers_by_part_of_the_phone(
+    client, office, salesperson, zhou, li
+):
+    """R-1.4: a salesperson's fragment search covers the customers they hold, in full."""
     client.force_login(salesperson)
     html = client.get("/deals/customers/", {"q": "1380000", "field": "hold-customer"}).content
     html = html.decode()
     assert "周女士" in html and f'value="{zhou.pk}"' in html and 'name="hold-customer"' in html
-    assert "13800000001" not in html  # masked
+    assert "13800000001" in html
+    others = client.get("/deals/customers/", {"q": "1390000", "field": "hold-customer"})
+    assert f'value="{li.pk}"' not in others.content.decode()  # a colleague's: not by a part
+
+
+def test_customer_search_finds_a_colleagues_customer_only_by_the_full_number_masked(
+    client, office, salesperson, li
+):
+    client.force_login(salesperson)
+    html = client.get("/deals/customers/", {"q": "13900000002"}).content.decode()
+    assert f'value="{li.pk}"' in html
+    assert "13900000002" not in html and "139****0002" in html  # masked
+    assert "李秀英" not in html and "李*" in html
 
 
 def test_hold_from_the_panel(client, office, project, salesperson, zhou):
@@ -200,7 +215,7 @@ def test_holder_converts_with_the_fee_credited(client, office, project, salesper
     assert subscription.credited_salesperson == salesperson
     assert Hold.objects.get().status == "converted"
     html = response.content.decode()
-    assert subscription.number in html and "20000.00" in html
+    assert subscription.number in html and "20,000.00" in html
     assert f"/deals/subscriptions/{subscription.pk}/agreement/" in html
 
 
@@ -327,7 +342,7 @@ def test_agreement_shows_number_and_deposit(client, subscription, secretary):
     response = client.get(f"/deals/subscriptions/{subscription.pk}/agreement/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert subscription.number in html and "20000.00" in html
+    assert subscription.number in html and "20,000.00" in html
     assert "周女士" in html and "13800000001" in html and "阳光花园一期" in html
     assert "@media print" not in html  # the print stylesheet lives in app.css
 

@@ -109,7 +109,7 @@ def test_salesperson_holds_then_subscribes_from_the_board(
         panel.locator("#agreement-link").click()
     agreement = opened.value
     expect(agreement.locator(".agreement-no")).to_have_text(subscription.number)
-    expect(agreement.locator(".deposit")).to_have_text("20000.00")
+    expect(agreement.locator(".deposit")).to_have_text("20,000.00")
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/deals-board-subscribed.png", full_page=True)
         agreement.screenshot(path=f"{SHOTS}/deals-agreement.png", full_page=True)

@@ -1,5 +1,5 @@
 """A salesperson's week on the phone, and a manager settling a 撞单 from the evidence page, in a
-real browser: the days left in red at the end of protection, a one-tap follow-up that shows the
+real browser: the days left in amber at the end of protection, a one-tap follow-up that shows the
 new protection end at once (R-3.2), registering a customer met outside (R-1.3), and a ruling
 that moves the claim (R-5.6).
 
@@ -26,8 +26,8 @@ pytestmark = pytest.mark.e2e
 # Set E2E_SCREENSHOTS=/tmp to keep pictures of the phone page and of the dispute page.
 SHOTS = os.environ.get("E2E_SCREENSHOTS")
 
-BRAND_RED = "rgb(179, 38, 30)"  # --brand in app.css
-ENDING = re.compile(r"\bending\b")  # the class the red style hangs on
+WARN = "rgb(154, 98, 0)"  # --warn in app.css: amber, red is for errors only (issue 14)
+ENDING = re.compile(r"\bending\b")  # the class the warning style hangs on
 
 
 @pytest.fixture(autouse=True)
@@ -43,10 +43,6 @@ def claimed(office, owner, phone: str, name: str, days_ago: int) -> Claim:
     )
 
 
-def local(moment: datetime.datetime, office) -> str:
-    return timezone.localtime(moment, office.tzinfo).strftime("%Y-%m-%d %H:%M")
-
-
 def test_salesperson_follows_up_and_registers_from_the_phone(
     page: Page, live_server, office, salesperson, password
 ):
@@ -59,13 +55,14 @@ def test_salesperson_follows_up_and_registers_from_the_phone(
     page.goto(f"{live_server.url}/attribution/my/")
     cards = page.locator("#claim-list .claim-card")
     expect(cards).to_have_count(3)
-    # sorted by protection end: the one ending tomorrow first, in red, 2 days left
+    # sorted by protection end: the one ending tomorrow first, in amber, 1 day left (its last
+    # protected day is tomorrow, R-3.2)
     urgent = page.locator(f"#claim-{claims[2].pk}")
     expect(cards.first).to_have_attribute("id", f"claim-{claims[2].pk}")
     expect(urgent).to_have_class(ENDING)
-    expect(urgent.locator(".days-num")).to_have_text("2")
-    expect(urgent.locator(".days-num")).to_have_css("color", BRAND_RED)
-    expect(page.locator(f"#claim-{claims[0].pk} .days-num")).to_have_text("8")
+    expect(urgent.locator(".days-num")).to_have_text("1")
+    expect(urgent.locator(".days-num")).to_have_css("color", WARN)
+    expect(page.locator(f"#claim-{claims[0].pk} .days-num")).to_have_text("7")
     assert_no_horizontal_scroll(page)
     page.wait_for_function("() => window.htmx !== undefined")
     if SHOTS:
@@ -84,8 +81,12 @@ def test_salesperson_follows_up_and_registers_from_the_phone(
     )
     assert claim.protected_until == expected
     assert abs(claim.last_contact_at - timezone.now()) < datetime.timedelta(minutes=1)
-    expect(urgent.locator(".protected-until")).to_have_text(local(expected, office))
-    expect(urgent.locator(".days-num")).to_have_text("8")
+    through = (expected - datetime.timedelta(microseconds=1)).astimezone(office.tzinfo).date()
+    expect(urgent.locator(".protected-until .protection-end")).to_have_attribute(
+        "data-through", through.isoformat()
+    )
+    expect(urgent.locator(".protected-until")).to_contain_text("（含）")
+    expect(urgent.locator(".days-num")).to_have_text("7")
     expect(urgent.locator(".next-step")).to_have_text("周六 10 点接待")
     expect(urgent).not_to_have_class(ENDING)
     assert_no_horizontal_scroll(page)

@@ -16,6 +16,7 @@ from finance.views import cash_summary
 from leads.factories import channel
 from staff.choices import Role
 from staff.factories import UserFactory
+from staff.models import Office
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +74,8 @@ def day_of_deals(office, salesperson, manager):
     # the day (from 00:10 local, still the 27th in UTC)
     t = datetime.datetime(2026, 11, 28, 0, 10, tzinfo=SH)
     services.hold_create(unit=units[0], customer=zhou, fee="500.00", actor=salesperson, now=t)
+    # the manager raises the office's holding fee: the next hold pays 800.00
+    Office.objects.filter(pk=office.pk).update(holding_fee=Decimal("800.00"))
     hold_li = services.hold_create(
         unit=units[1], customer=li, fee="800.00", actor=salesperson, now=t
     )
@@ -119,12 +122,12 @@ def test_the_page_shows_the_summary_refunds_and_the_days_deals(
     response = client.get(PAGE)
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<dd class="money" id="sum-fees">1300.00</dd>' in html
-    assert '<dd class="money" id="sum-deposits">19500.00</dd>' in html
-    assert '<dd class="money" id="sum-refunds-created">20800.00</dd>' in html
+    assert '<dd class="money" id="sum-fees">1,300.00</dd>' in html
+    assert '<dd class="money" id="sum-deposits">19,500.00</dd>' in html
+    assert '<dd class="money" id="sum-refunds-created">20,800.00</dd>' in html
     assert '<dd class="money" id="sum-refunds-paid">0.00</dd>' in html
     # unpaid refunds, oldest first: yesterday's 500, today's 800, then the 20000 withdrawal
-    first, second, third = (html.index(f">{a}</td>") for a in ("500.00", "800.00", "20000.00"))
+    first, second, third = (html.index(f">{a}</td>") for a in ("500.00", "800.00", "20,000.00"))
     assert first < second < third
     assert html.count('class="plain day-holds"') == 1 and "李秀英" in html
     assert day_of_deals["sub"].number in html
@@ -137,7 +140,7 @@ def test_the_page_shows_the_summary_refunds_and_the_days_deals(
 def test_finances_work_page_is_this_page(client, finance, day_of_deals):
     client.force_login(finance)
     html = client.get("/w/finance/").content.decode()
-    assert 'id="sum-fees">1300.00<' in html
+    assert 'id="sum-fees">1,300.00<' in html
 
 
 def test_a_manager_sees_the_page(client, manager, day_of_deals):
@@ -231,7 +234,7 @@ def contracted(office, salesperson, finance, units: list[Unit]) -> list:
     signed = NOW - datetime.timedelta(days=1)
     result = []
     for n, unit in enumerate(units):
-        customer = claimed(office, salesperson, f"136{n:08d}", f"客户{n}")
+        customer = claimed(office, salesperson, f"136{unit.pk:08d}", f"客户{n}")
         sub = services.subscription_create(
             unit=unit, customer=customer, deposit="20000.00", actor=salesperson, now=signed
         )
@@ -261,7 +264,7 @@ def test_recording_a_payment_lowers_the_balance(client, office, salesperson, fin
     down = contract.instalments.get(kind="down_payment")
     client.force_login(finance)
     html = client.get(PAGE).content.decode()
-    assert f'<tr id="contract-{contract.pk}">' in html and ">980000.00</td>" in html
+    assert f'<tr id="contract-{contract.pk}">' in html and ">980,000.00</td>" in html
     assert f'<option value="{down.pk}">' in html
     response = client.post(
         pay_url(contract), {"amount": "280000.00", "instalment": down.pk}, follow=True
@@ -271,9 +274,9 @@ def test_recording_a_payment_lowers_the_balance(client, office, salesperson, fin
     payment = contract.payments.get()
     assert (payment.instalment, payment.paid_at, payment.recorded_by) == (down, NOW, finance)
     html = response.content.decode()
-    assert ">700000.00</td>" in html
+    assert ">700,000.00</td>" in html
     assert f'<option value="{down.pk}">' not in html  # paid: no longer offered
-    assert '<dd class="money" id="sum-payments">280000.00</dd>' in html
+    assert '<dd class="money" id="sum-payments">280,000.00</dd>' in html
     assert cash_summary(office, DAY)["payments"] == Decimal("280000.00")
 
 

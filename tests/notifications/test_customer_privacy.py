@@ -155,12 +155,26 @@ def test_a_phone_of_a_customer_outside_the_readers_offices_is_masked(
     assert MASKED in seen and PHONE not in seen
 
 
-def test_names_are_shown_as_they_are(client, api, salesperson):
+def test_a_name_is_shown_in_full_only_to_whoever_holds_a_customer_of_that_name(
+    client, api, office, secretary, salesperson, other_salesperson, manager
+):
+    """Issue 13: names are masked like phones (孙*) for a reader who does not hold the
+    customer; the holder reads the name in full."""
+    roster_for(office, NOW.date(), [salesperson], manager=manager)
     with time_machine.travel(NOW, tick=False):
-        notify(
-            recipient=salesperson, kind="call_put_through", params={"customer": "孙女士"}, now=NOW
+        visit_register(
+            office=office,
+            actor=secretary,
+            phone=PHONE,
+            name="孙女士",
+            source_channel=channel(),
+            now=NOW,
         )
+        for reader in (salesperson, other_salesperson):
+            notify(recipient=reader, kind="call_put_through", params={"customer": "孙女士"}, now=NOW)
         assert "孙女士" in page_and_api(client, api, salesperson)
+        seen = page_and_api(client, api, other_salesperson)
+    assert "孙*" in seen and "孙女士" not in seen
 
 
 def test_the_list_reads_the_customers_in_a_constant_number_of_queries(client, office, salesperson):

@@ -430,7 +430,7 @@ class TestLookup:
         assert "李雷" in page and "13912345678" in page  # the desk sees full phones
         assert "韩梅梅" in page and wife.phone in page
         assert "销售2" in page
-        assert "2026-12-06 00:00" in page  # protected until, office time
+        assert "保护至 12月5日（含），还剩 7 天" in page  # released 12-06 00:00, office time
         assert "13912345679" not in page  # another office's customer
         # by name, and as the form's phone field types
         assert "13912345678" in text(client.get(f"/reception/lookup/?office={office.pk}&q=李雷"))

@@ -116,20 +116,30 @@ def november(desk, office, other_office, salesperson, secretary, director):
 
 
 EXPECTED = {
-    # channel: new customers, visits, holds, subscriptions, amount, visits→holds, holds→subs
-    "Newspaper": (4, 5, 2, 2, Decimal("1500000.00"), Decimal("0.4000"), Decimal("1.0000")),
-    "Online ad": (1, 1, 0, 1, Decimal("1500000.50"), Decimal("0.0000"), None),
-    "Billboard": (0, 0, 0, 0, Decimal("0.00"), None, None),
+    # channel: new customers, visits, holds, subscriptions, amount (the period's activity)
+    "Newspaper": (4, 5, 2, 2, Decimal("1500000.00")),
+    "Online ad": (1, 1, 0, 1, Decimal("1500000.50")),
+    "Billboard": (0, 0, 0, 0, Decimal("0.00")),
 }
-TOTALS = (5, 6, 2, 3, Decimal("3000000.50"), Decimal("0.3333"), Decimal("1.5000"))
-KEYS = (
+TOTALS = (5, 6, 2, 3, Decimal("3000000.50"))
+KEYS = ("new_customers", "visits", "holds", "subscriptions", "amount")
+# The funnel of November's new customers: newspaper A, B, C, H came; A and B held; A subscribed
+# (C withdrew; D registered in October is not of the cohort). Online E subscribed directly:
+# it passed the hold step. new, came, held, subscribed, and the three rates.
+FUNNEL = {
+    "Newspaper": (4, 4, 2, 1, Decimal("1.0000"), Decimal("0.5000"), Decimal("0.5000")),
+    "Online ad": (1, 1, 1, 1, Decimal("1.0000"), Decimal("1.0000"), Decimal("1.0000")),
+    "Billboard": (0, 0, 0, 0, None, None, None),
+    "Total": (5, 5, 3, 2, Decimal("1.0000"), Decimal("0.6000"), Decimal("0.6667")),
+}
+FUNNEL_KEYS = (
     "new_customers",
-    "visits",
-    "holds",
-    "subscriptions",
-    "amount",
-    "visit_hold_rate",
-    "hold_subscription_rate",
+    "reached_visit",
+    "reached_hold",
+    "reached_subscription",
+    "visit_rate",
+    "hold_rate",
+    "subscription_rate",
 )
 
 
@@ -156,11 +166,42 @@ def test_r_7_6_figures_per_channel_against_hand_counts(office, november):
     assert all(figures[n][:4] == (0, 0, 0, 0) for n in ("Referral", "Passing by", "Other"))
 
 
-def test_totals_and_the_funnel_rates_come_from_the_summed_counts(office, november):
+def test_totals_and_the_funnel_of_the_new_customers_per_channel(office, november):
     with translation.override("en"):
         per_channel, funnel = channel_tables(channel_figures(office, NOVEMBER))
+        funnel_rows = {str(r["channel"]): r for r in [*funnel.rows, funnel.totals]}
     assert tuple(per_channel.totals[k] for k in KEYS) == TOTALS
-    assert [funnel.rows[0].get(k) for k in KEYS] == [5, 6, 2, 3, None, *TOTALS[5:]]
+    assert "visit_hold_rate" not in per_channel.totals  # activity counts: no rate between them
+    for name, expected in FUNNEL.items():
+        assert tuple(funnel_rows[name][k] for k in FUNNEL_KEYS) == expected, name
+
+
+def steps(row):
+    return [row[k] for k in FUNNEL_KEYS[:4]]
+
+
+def test_funnel_steps_are_subsets_the_hold_in_one_channel_and_the_subscription_in_another(
+    office, desk
+):
+    """The user test: a hold from the newspaper, a subscription from online with no hold.
+    The total's hold → subscription rate cannot be 100 %: online's direct subscription passed
+    the hold step, and the newspaper's hold did not convert."""
+    held = desk.visit("13800000001", at(3), "newspaper").customer
+    desk.hold(held, at(3, 12))
+    subscribed = desk.visit("13800000002", at(4), "online").customer
+    desk.subscribe(subscribed, at(4, 12))
+    with translation.override("en"):
+        _per_channel, funnel = channel_tables(channel_figures(office, NOVEMBER))
+        rows = {str(r["channel"]): r for r in [*funnel.rows, funnel.totals]}
+    assert steps(rows["Newspaper"]) == [1, 1, 1, 0]
+    assert rows["Newspaper"]["subscription_rate"] == Decimal("0.0000")
+    assert steps(rows["Online ad"]) == [1, 1, 1, 1]
+    assert steps(rows["Total"]) == [2, 2, 2, 1]
+    assert rows["Total"]["subscription_rate"] == Decimal("0.5000")
+    for row in rows.values():  # every step a subset of the one before: no rate above 100 %
+        assert steps(row) == sorted(steps(row), reverse=True), row["channel"]
+        for key in FUNNEL_KEYS[4:]:
+            assert row[key] is None or row[key] <= 1, (row["channel"], key)
 
 
 def test_rates_are_none_when_there_is_nothing_to_convert():
@@ -209,7 +250,7 @@ def test_channels_page_shows_the_table_with_totals(client, office, assistant, no
     assert response.status_code == 200
     body = response.content.decode()
     assert 'id="table-channels"' in body and 'id="table-funnel"' in body
-    assert "3,000,000.50" in body and "33.3%" in body
+    assert "3,000,000.50" in body and "66.7%" in body  # held → subscribed, 2 of 3
     assert response.context["period"] == NOVEMBER
 
 
@@ -233,8 +274,13 @@ def test_channels_json_has_the_bar_chart_and_the_funnel_in_stage_order(
     assert data["visits"][:3] == [5, 1, 0]
     funnel = charts["funnel"]
     assert funnel["kind"] == "funnel"
-    assert funnel["labels"] == ["New customers", "Visits", "Holds", "Subscriptions"]
-    assert funnel["datasets"][0]["data"] == [5, 6, 2, 3]
+    assert funnel["labels"] == [
+        "New customers",
+        "Came to the office",
+        "Held a unit or went further",
+        "Subscribed",
+    ]
+    assert funnel["datasets"][0]["data"] == [5, 5, 3, 2]
 
 
 def sheet_rows(response, title):

@@ -5,7 +5,11 @@ missing fields, several values where one is expected, wrong types. The page neve
 500; it takes the input or shows what is wrong (200, 302, or 4xx with errors on the form), and
 a rejected submit (4xx) leaves the affected tables and the object it was about as they were.
 
-The search boxes and period pickers (GET forms) get the same treatment: never a 500.
+The search boxes, period pickers and pagers (GET forms) get the same treatment: never a 500.
+
+And what broke before (issue 13): page numbers past any bigint (an edge of every field),
+phones typed in other decimal digits (full-width, Arabic-Indic), a JSON body nested 50,000
+deep posted to every form.
 """
 
 import dataclasses
@@ -26,7 +30,7 @@ from hypothesis import strategies as st
 
 from attribution.models import Claim, Dispute, FollowUp, HouseholdLink
 from deals.models import Contract, Hold, Payment, Project, Refund, Subscription, Unit
-from leads.models import Customer
+from leads.models import Customer, SourceChannel
 from reception.models import Call, DutyState, Referral, Roster, RosterEntry, Visit
 from reports.models import DayOff, Fine, Meeting, MeetingProblem, PeriodReport, WorkDiary
 
@@ -105,8 +109,21 @@ DATES = [
 ]
 
 
-# tried on every form whatever the draw: the values that broke pages before (issue 7)
-EDGES = ["0001-01-01", "9999-12-31", "a\x00b", "1e30", "²", "/\r\nSet-Cookie: x=1", "长" * 5001]
+# tried on every form whatever the draw: the values that broke pages before (issues 7, 13)
+HUGE = "99999999999999999999"
+EDGES = [
+    "0001-01-01",
+    "9999-12-31",
+    "a\x00b",
+    "1e30",
+    "²",
+    "/\r\nSet-Cookie: x=1",
+    "长" * 5001,
+    HUGE,
+    "１３８００１３８０００",
+]
+# phones typed with other decimal digits: full-width, Arabic-Indic, Devanagari (issue 13)
+UNICODE_PHONES = ["１３９１２３４５６７８", "١٣٩١٢٣٤٥٦٧٩", "+٨٦ ١٣٩-١٢٣٤-٥٦٨٠", "१३९१२३४५६८१"]
 
 
 def text() -> st.SearchStrategy[str]:
@@ -173,7 +190,9 @@ def _salespeople(t):
 
 def _phone():
     return st.one_of(
-        st.from_regex(r"\A1[3-9]\d{9}\Z"), st.sampled_from(["+86 138-0000-1111", "110", ""])
+        st.from_regex(r"\A1[3-9][0-9]{9}\Z"),
+        st.sampled_from(["+86 138-0000-1111", "110", ""]),
+        st.sampled_from(UNICODE_PHONES),
     )
 
 
@@ -582,7 +601,13 @@ FORMS = [
                     "status": choice(["active", "released", "deal", "merged", "all"]),
                     "ending": number(),
                     "tab": text(),
+                    "page": number(),
                 },
+            ),
+            (
+                "/attribution/my/",
+                "salesperson",
+                lambda t: {"tab": choice(["active", "deal", "released"]), "page": number()},
             ),
             ("/finance/", "finance", lambda t: {"date": date()}),
             ("/reports/diary/", "salesperson", lambda t: {"date": date()}),
@@ -747,3 +772,73 @@ def test_every_page_that_takes_a_post_is_fuzzed(world):
     assert len(posting) >= 30, posting
     assert posting - fuzzed == set()
     assert {form.role for form in FORMS} == {*ROLES, "anonymous"}
+
+
+DEEP_JSON = "[" * 50_000 + "]" * 50_000
+
+
+@pytest.mark.parametrize("role", [*ROLES, "anonymous"])
+def test_a_deeply_nested_json_body_to_every_form(db, world, role):
+    """Pages read forms, not JSON; a JSON body nested 50,000 deep (which made the API's
+    decoder recurse until a 500) is still no 500 on any of them (issue 13)."""
+    client = Client(raise_request_exception=False)
+    if role != "anonymous":
+        client.force_login(world["users"][role])
+    forms = [form for form in FORMS if form.role == role and form.method == "post"]
+    errors = []
+    for form in forms:
+        response = client.post(
+            form.url(world["targets"]), DEEP_JSON, content_type="application/json"
+        )
+        if response.status_code >= 500:
+            errors.append(f"{form.name} {response.status_code}")
+    assert errors == []
+
+
+def _with_phone(t: dict, phone: str) -> dict[str, dict]:
+    """The forms that take a phone, filled in as the desk or a salesperson would."""
+    channel = SourceChannel.objects.get(code="passing").pk
+    person = {"office": t["office"], "phone": phone, "name": "王先生"}
+    return {
+        "reception: visit": {
+            **person,
+            "party_size": "2",
+            "source_channel": channel,
+            "idempotency_key": f"unicode-{phone}",
+        },
+        "reception: call": {**person, "kind": "customer", "content": "问价格", "caller": "王先生"},
+        "reception: referral": {**person, "referrer": t["customers"][0]},
+        "attribution: register": {**person, "source_channel": channel},
+        "attribution: household link": {"phone": phone, "relation": "spouse"},
+    }
+
+
+@pytest.mark.parametrize("phone", UNICODE_PHONES)
+def test_phones_typed_in_other_digits_on_every_form_that_takes_one(db, world, phone):
+    """A phone in full-width or Arabic-Indic digits was taken by the forms, refused by the
+    database's CHECK and taken for a duplicate race: a 500 (issue 13). Every form that takes
+    a phone, filled in as usual: never a 500, and what is stored is ASCII digits."""
+    clients = {}
+    for role in ("secretary", "salesperson"):
+        clients[role] = Client(raise_request_exception=False)
+        clients[role].force_login(world["users"][role])
+    t = world["targets"]
+    by_name = {form.name: form for form in FORMS}
+    errors, stored = [], 0
+    for name, data in _with_phone(t, phone).items():
+        form = by_name[name]
+        with transaction.atomic():
+            response = clients[form.role].post(form.url(t), data)
+            if response.status_code >= 500:
+                errors.append(f"{name} {response.status_code}")
+            assert not Customer.objects.exclude(phone__regex=r"^[0-9]+$").exists()
+            stored += Customer.objects.filter(phone__endswith=phone_digits(phone)).exists()
+            transaction.set_rollback(True)
+    assert errors == []
+    assert stored >= 2  # the visit and the registration, at least, reached the customers
+
+
+def phone_digits(phone: str) -> str:
+    """The phone's last eight digits in ASCII."""
+    digits = "".join(str(int(c)) for c in phone if c.isdecimal())
+    return digits[-8:]

@@ -213,10 +213,6 @@ def phones_not_in_full(world: World, scope: str, persona: str) -> list[str]:
     return [p for p in PHONES.values() if not (persona == "SP" and p in SP_OWN_PHONES)]
 
 
-def every_phone(world: World, scope: str, persona: str) -> list[str]:
-    return list(PHONES.values())  # the customer picker masks every phone (customer_options)
-
-
 # ---------------------------------------------------------------- the table
 #
 # Persona codes: SE secretary, SP salesperson, MA manager, DI director, AS assistant,
@@ -332,7 +328,8 @@ NOTIFICATIONS = [
 DEALS = [
     # deals.view_units: the office's staff, not an account without a role (API.md, R-6.1)
     page("deals:board", STAFF),
-    page("deals:customer_options", STAFF, query=SEARCH, hidden=every_phone),
+    # the customer picker shows a customer as the visibility rule does (issue 13)
+    page("deals:customer_options", STAFF, query=SEARCH, hidden=phones_not_in_full),
     page("deals:board_export", STAFF),  # the board as .xlsx
     on_object("deals:unit_panel", "unit", STAFF, peer=None),
     # deals.hold: a salesperson or the secretary of the office
@@ -559,6 +556,9 @@ PUBLIC = [
     # obtaining a token needs a username and password, not a session (API.md)
     Row("api-token", own=who(ALL, ok=405), anonymous=405),
     Row("api-token", "POST", own=who(ALL, ok=400), anonymous=400),
+    # the API's logout deletes the token presented; a session has none (ended by "logout")
+    Row("api-logout", own=who(ALL, ok=405), anonymous=401),
+    Row("api-logout", "POST", own=who(ALL, ok=204), anonymous=401),
     # the admin's own login form (the admin redirects there, not to /accounts/login/)
     Row("admin:login", own=who(ALL), anonymous=200),
 ]

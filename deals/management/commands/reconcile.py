@@ -7,7 +7,10 @@ from staff.models import Office
 
 
 class Command(BaseCommand):
-    help = "Check received − refunded = held for every customer, and every refund's amount."
+    help = (
+        "Check received − refunded = held for every customer, every refund's amount, and "
+        "every hold's fee: paid = credited + refunded, credited ≤ the deposit."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--office", help="an office's code (default: every office)")

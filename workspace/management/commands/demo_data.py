@@ -142,8 +142,10 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, credentials_file=None, **options):
         now = timezone.now()
+        # opened a while ago: the demo writes last week's report and yesterday's diaries
+        opened_on = timezone.localdate(now) - datetime.timedelta(days=90)
         office, _ = Office.objects.get_or_create(
-            code=DEMO_OFFICE["code"], defaults={"name": DEMO_OFFICE["name"]}
+            code=DEMO_OFFICE["code"], defaults={"name": DEMO_OFFICE["name"], "opened_on": opened_on}
         )
         users, credentials = self.staff(office)
         day, start, end = morning_window(office, now)
