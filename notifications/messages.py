@@ -123,6 +123,10 @@ def render(notification: Notification, names: dict[str, str] | None = None) -> s
                 "office": p.get("office", ""),
                 "problem": p.get("problem", ""),
             }
+        case "approval_late":
+            return _("Waiting for approval for more than a working day: %(document)s") % {
+                "document": p.get("document", "")
+            }
     return notification.kind
 
 

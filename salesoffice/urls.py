@@ -16,6 +16,8 @@ api_v1 = [
     path("", include("deals.api.urls")),
     path("", include("notifications.api.urls")),
     path("", include("reports.api.urls")),
+    path("", include("approvals.api.urls")),
+    path("", include("accounts.api.urls")),
 ]
 
 urlpatterns = [
@@ -27,6 +29,8 @@ urlpatterns = [
     path("finance/", include("finance.urls")),
     path("reports/", include("reports.urls")),
     path("rules/", include("workspace.regulations.urls")),
+    path("approvals/", include("approvals.urls")),
+    path("accounts/", include("accounts.urls")),
     path("health/", health, name="health"),
     path(
         "accounts/login/",

@@ -60,6 +60,18 @@ class OfficeAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        (
+            _("Sales department"),
+            {
+                "fields": [
+                    "major_threshold",
+                    "visit_interval_a",
+                    "visit_interval_b",
+                    "visit_interval_c",
+                    "credit_review_days",
+                ]
+            },
+        ),
     ]
 
     # The permission layer decides, not Django's per-model permissions: a manager edits the

@@ -13,3 +13,7 @@ class Role(models.TextChoices):
     FINANCE = "finance", _("Finance")
     CLERK = "clerk", _("Sales clerk")
     WAREHOUSE = "warehouse", _("Warehouse keeper")
+    # the sales department (second part)
+    EXECUTIVE = "executive", _("Company leadership")
+    TECHNICIAN = "technician", _("Technical department")
+    PURCHASING = "purchasing", _("Purchasing department")

@@ -88,6 +88,26 @@ class Office(models.Model):
         _("monthly subscription target"), default=10
     )
 
+    # the sales department (second part)
+    # an enquiry, quote, bid or contract of at least this amount needs the executive
+    major_threshold = models.DecimalField(
+        _("major business threshold"), default=Decimal("500000.00"), **MONEY
+    )
+    # visit interval per account grade, in days
+    visit_interval_a = models.PositiveSmallIntegerField(
+        _("visit interval, grade A (days)"), default=3, validators=[MinValueValidator(1)]
+    )
+    visit_interval_b = models.PositiveSmallIntegerField(
+        _("visit interval, grade B (days)"), default=7, validators=[MinValueValidator(1)]
+    )
+    visit_interval_c = models.PositiveSmallIntegerField(
+        _("visit interval, grade C (days)"), default=30, validators=[MinValueValidator(1)]
+    )
+    # an account whose last credit review is older than this is listed
+    credit_review_days = models.PositiveSmallIntegerField(
+        _("credit review interval (days)"), default=365, validators=[MinValueValidator(1)]
+    )
+
     class Meta:
         verbose_name = _("office")
         verbose_name_plural = _("offices")

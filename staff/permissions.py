@@ -235,6 +235,9 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
         o is not None and (manages(u, o) or _has_role_in(u, o, Role.ASSISTANT))
     ),
     "reports.view_dashboard": lambda u, o: o is not None and manages(u, o),
+    # accounts of the sales department: obj is the branch
+    "accounts.view": lambda u, o: _has_role_in(u, o, Role.SALESPERSON, Role.MANAGER, Role.DIRECTOR),
+    "accounts.create": lambda u, o: _has_role_in(u, o, Role.SALESPERSON, Role.MANAGER),
     # one work page per role (workspace)
     **{f"workspace.{r}": (lambda role: lambda u, o: u.has_role(role))(r) for r in Role.values},
 }

@@ -9,6 +9,9 @@ from .roles import work_pages_for
 # the roles with at least one page on the reports index (reports.views.index)
 REPORT_READERS = (Role.SALESPERSON, Role.SECRETARY, Role.MANAGER, Role.DIRECTOR, Role.ASSISTANT)
 
+# the roles that decide a step of some approval chain (approvals.chains)
+APPROVERS = (Role.MANAGER, Role.DIRECTOR, Role.EXECUTIVE, Role.TECHNICIAN, Role.FINANCE)
+
 
 def navigation(request):
     """The menu: the user's work pages, then shared pages the user's roles may use."""
@@ -26,6 +29,10 @@ def navigation(request):
         items.append((_("Diaries"), reverse("reports:diaries")))
     if user.has_role(Role.SALESPERSON, Role.SECRETARY, Role.MANAGER, Role.DIRECTOR, Role.FINANCE):
         items.append((_("Units"), reverse("deals:board")))
+    if user.has_role(*APPROVERS):
+        items.append((_("Approvals"), reverse("approvals:inbox")))
+    if user.has_role(Role.SALESPERSON, Role.MANAGER):
+        items.append((_("Accounts"), reverse("accounts:list")))
     if user.has_role(*REPORT_READERS):
         items.append((_("Reports"), reverse("reports:index")))
     items.append((_("Regulations"), reverse("rules:index")))

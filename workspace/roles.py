@@ -75,6 +75,27 @@ WORK_PAGES: list[WorkPage] = [
             "receive, as the sales department's order-to-cash work reaches you."
         ),
     ),
+    WorkPage(
+        Role.EXECUTIVE,
+        "leadership",
+        _("Company leadership"),
+        _("Major business, write-offs and special fees waiting for your decision."),
+        _("The documents waiting for your decision are in your approvals inbox."),
+    ),
+    WorkPage(
+        Role.TECHNICIAN,
+        "technical",
+        _("Technical department"),
+        _("Returned goods to inspect, technical questions on bids and after-sales service."),
+        _("The returns waiting for your inspection are in your approvals inbox."),
+    ),
+    WorkPage(
+        Role.PURCHASING,
+        "purchasing",
+        _("Purchasing department"),
+        _("Material prices and lead times asked for bids."),
+        _("Questions from salespeople on material prices and lead times will appear here."),
+    ),
 ]
 PAGES_BY_SLUG = {p.slug: p for p in WORK_PAGES}
 

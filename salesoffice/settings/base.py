@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "deals",
     "reports",
     "finance",
+    "approvals",
+    "accounts",
 ]
 
 MIDDLEWARE = [

@@ -85,6 +85,7 @@ def pacing(monkeypatch):
 
     class Rules:  # the follow-up service's view of attribution.rules, with the pause
         is_protected = staticmethod(pace.is_protected)
+        followup_earliest = staticmethod(rules.followup_earliest)
 
     monkeypatch.setattr(followup_service, "rules", Rules)
     return pace

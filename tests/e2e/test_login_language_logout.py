@@ -36,6 +36,8 @@ def test_secretary_logs_in_in_chinese_switches_to_english_and_logs_out(
     expect(page).to_have_url(on_path(live_server, DESK_PATH))
     expect(page.get_by_role("heading", level=1)).to_have_text("前台接待")
     nav = page.locator("header nav")
+    expect(nav.get_by_role("link", name="前台接待", exact=True)).to_be_hidden()  # a phone:
+    page.get_by_role("button", name="菜单", exact=True).click()  # the menu opens from its button
     expect(nav.get_by_role("link", name="前台接待", exact=True)).to_be_visible()
     expect(nav.get_by_role("link", name="售楼处", exact=True)).to_be_visible()  # Offices
     expect(nav.get_by_role("link", name="人员", exact=True)).to_have_count(0)  # the manager's Staff
@@ -45,6 +47,7 @@ def test_secretary_logs_in_in_chinese_switches_to_english_and_logs_out(
     switch_language(page, "en")
     expect(page).to_have_url(on_path(live_server, DESK_PATH))
     expect(page.get_by_role("heading", level=1)).to_have_text("Reception desk")
+    page.get_by_role("button", name="Menu", exact=True).click()
     expect(nav.get_by_role("link", name="Reception desk", exact=True)).to_be_visible()
     expect(nav.get_by_role("link", name="Offices", exact=True)).to_be_visible()
     expect(nav.get_by_role("link", name="Staff", exact=True)).to_have_count(0)

@@ -171,7 +171,9 @@ def test_a_name_is_shown_in_full_only_to_whoever_holds_a_customer_of_that_name(
             now=NOW,
         )
         for reader in (salesperson, other_salesperson):
-            notify(recipient=reader, kind="call_put_through", params={"customer": "孙女士"}, now=NOW)
+            notify(
+                recipient=reader, kind="call_put_through", params={"customer": "孙女士"}, now=NOW
+            )
         assert "孙女士" in page_and_api(client, api, salesperson)
         seen = page_and_api(client, api, other_salesperson)
     assert "孙*" in seen and "孙女士" not in seen

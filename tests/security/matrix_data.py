@@ -354,6 +354,18 @@ def build_world() -> World:
         "peer": notify(kind="claim_assigned", params={}, now=now, recipient=sp2),
         "other": notify(kind="claim_assigned", params={}, now=now, recipient=spb),
     }
+    # accounts of the sales department (R-9.1), each pending its manager's approval (R-9.2)
+    from accounts.factories import AccountFactory
+    from approvals.services import approval_submit
+
+    world.objects["account"] = {
+        scope: AccountFactory(office=world.office(scope), author=owners[scope]) for scope in SCOPES
+    }
+    for account in world.objects["account"].values():
+        approval_submit(document=account, actor=account.author, now=now)
+    world.objects["approval"] = {
+        scope: account.approvals().get() for scope, account in world.objects["account"].items()
+    }
     world.objects["office"] = {"own": a, "other": b}
     world.objects["staff"] = {"peer": sp2, "other": spb}
     world.objects["jobrun"] = {"own": JobRun.objects.create(name="matrix", ran_at=now)}

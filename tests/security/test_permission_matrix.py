@@ -226,6 +226,7 @@ WORKSPACE = [
     # every role lands on its work page; no role: the "no role" page, 403
     Row("workspace:home", own=who(ROLES, ok=Redirect("/w/"), NR=403)),
     Row("workspace:offices", own=who(ALL)),  # office.view: the offices one belongs to
+    Row("rules:index", own=who(ALL)),  # the regulations: every logged-in member reads them
     on_object("workspace:office", "office", ALL, peer=None),  # office.view: a member
     Row("workspace:staff", own=who(MANAGES)),  # staff.list
     # workspace.<role>: one's own work page, nobody else's
@@ -527,6 +528,33 @@ API = [
         own=who(MANAGES, OK, 404, SP=403),
         peer=who(MANAGES, OK, 404),
     ),
+    # approvals: everyone has an inbox; a step is decided by its role in the document's
+    # office, never by the document's author (the salesperson's account: the manager's step)
+    Row("approval-inbox", own=who(ALL)),
+    Row(
+        "approval-decide",
+        "POST",
+        kind="approval",
+        own=who("MA", OK),
+        peer=who("MA", OK),
+        other=who(""),
+    ),
+    # accounts: a salesperson's own and deputised, the branch's for its manager
+    api_any("account-list", "SP MA DI"),  # accounts.view
+    api_any("account-list", "SP MA", method="POST"),  # accounts.create
+    on_object("account-detail", "account", "SP MA DI", no=404, peer=who("MA DI", 200, 404)),
+    # the author submits (a pending account: 409), the manager may not
+    Row(
+        "account-submit",
+        "POST",
+        kind="account",
+        own=who("SP", OK, 404, MA=403, DI=403),
+        peer=who("", OK, 404, MA=403, DI=403),
+        other=who("", OK, 404, DI=403),
+    ),
+    on_object(
+        "account-grade", "account", "SP MA DI", method="POST", no=404, peer=who("MA DI", OK, 404)
+    ),
 ]
 
 # Reachable without logging in (salesoffice/urls.py), and why:
@@ -657,8 +685,31 @@ def _with_get_405(rows: list[Row]) -> list[Row]:
     return rows + extra
 
 
+# the sales department: the inbox, the decision form, the account pages
+SALES_DEPARTMENT = [
+    Row("approvals:inbox", own=who(ALL)),
+    Row(
+        "approvals:decide",
+        "POST",
+        kind="approval",
+        own=who("MA", OK),
+        peer=who("MA", OK),
+        other=who(""),
+    ),
+    Row("accounts:list", own=who("SP MA DI")),  # accounts.view
+    Row("accounts:new", own=who("SP MA")),  # accounts.create
+    on_object("accounts:card", "account", "SP MA DI", no=404, peer=who("MA DI", 200, 404)),
+]
+
 PAGE_ROWS = _with_get_405(
-    WORKSPACE + RECEPTION + ATTRIBUTION + NOTIFICATIONS + DEALS + FINANCE + REPORTS
+    WORKSPACE
+    + RECEPTION
+    + ATTRIBUTION
+    + NOTIFICATIONS
+    + DEALS
+    + FINANCE
+    + REPORTS
+    + SALES_DEPARTMENT
 )
 API_ROWS = _with_get_405(API)
 TABLE = PAGE_ROWS + API_ROWS + PUBLIC + ADMIN_ROWS

@@ -106,7 +106,7 @@ def test_the_page_shows_the_offices_own_numbers(client, salesperson, office):
     response = client.get("/rules/")
     assert office.name in text_of(response)
     assert "间隔不超过 10 天" in rule_text(response, "3.2")
-    assert "D+10 日当天结束，于 D+11 日 00:00 释放" in rule_text(response, "3.2")
+    assert "其后第 10 天当天结束，于其后第 11 天 00:00 释放" in rule_text(response, "3.2")
     assert "保护至 2026-03-12 23:59:59，2026-03-13 00:00 释放" in rule_text(response, "3.2")
     assert "封号费 800.00 元" in rule_text(response, "6.2")
     assert "至少 20,000.00 元" in rule_text(response, "6.3")

@@ -215,8 +215,8 @@ SECTIONS: tuple[Section, ...] = (
                 "3.2",
                 "两次有效联系之间的间隔不超过 {protection_days} 天，归属即保持保护。有效联系是指"
                 "归属置业顾问接待的来访，或归属置业顾问登记的跟进（电话、拜访、短信、面谈），且有"
-                "文字记录。具体地说：最后一次有效联系在当地日期 D 日，归属保护至 "
-                "D+{protection_days} 日当天结束，于 D+{release_day} 日 00:00 释放。例如：最后一次"
+                "文字记录。具体地说：以最后一次有效联系的当地日期为基准，归属保护至其后第 "
+                "{protection_days} 天当天结束，于其后第 {release_day} 天 00:00 释放。例如：最后一次"
                 "联系在 2026-03-02 15:00，保护至 {example_end} 23:59:59，{example_release} 00:00 "
                 "释放。",
                 "A claim stays active while the gap between qualifying contacts never exceeds "

@@ -1,0 +1,52 @@
+"""Pure rules of accounts (no database)."""
+
+import datetime
+
+# GB 32100-2015: the unified social credit code's 31 characters and the weights of its
+# first 17 positions (3^i mod 31)
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+# GB 11714-1997: the organisation code's 8 body characters' weights
+ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2]
+
+
+def normalize_credit_code(code: str) -> str:
+    return (code or "").strip().upper()
+
+
+def uscc_check_char(body: str) -> str:
+    """GB 32100-2015: the 18th character of a code whose first 17 are `body`."""
+    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(body, USCC_WEIGHTS, strict=True))
+    return USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def org_check_char(body: str) -> str:
+    """GB 11714-1997: the 9th character of an organisation code whose first 8 are `body`
+    (digits 0–9, letters A–Z valued 10–35)."""
+    total = sum(int(c, 36) * w for c, w in zip(body, ORG_WEIGHTS, strict=True))
+    check = 11 - total % 11
+    return {10: "X", 11: "0"}.get(check, str(check))
+
+
+def is_valid_credit_code(code: str) -> bool:
+    """R-9.1: 18 characters of the code's alphabet, a correct check character, and the
+    embedded organisation code (characters 9–17) with its own correct check character."""
+    code = normalize_credit_code(code)
+    if len(code) != 18 or any(c not in USCC_ALPHABET for c in code):
+        return False
+    if uscc_check_char(code[:17]) != code[17]:
+        return False
+    org = code[8:17]
+    return org_check_char(org[:8]) == org[8]
+
+
+def grade_interval_days(grade: str | None, *, a: int, b: int, c: int) -> int | None:
+    """R-9.3: how often an account of this grade is visited."""
+    return {"A": a, "B": b, "C": c}.get(grade or "")
+
+
+def credit_review_due(
+    last_review: datetime.date | None, today: datetime.date, *, days: int
+) -> bool:
+    """R-9.5: never reviewed, or reviewed more than `days` ago."""
+    return last_review is None or (today - last_review).days > days
