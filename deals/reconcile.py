@@ -109,4 +109,11 @@ def hold_fee_mismatches(offices=None) -> list[Mismatch]:
 
 
 def mismatches(offices=None) -> list[Mismatch]:
-    return customer_mismatches(offices) + refund_mismatches(offices) + hold_fee_mismatches(offices)
+    from stock.reconcile import stock_mismatches  # balance = SUM(moves)
+
+    return (
+        customer_mismatches(offices)
+        + refund_mismatches(offices)
+        + hold_fee_mismatches(offices)
+        + stock_mismatches(offices)
+    )

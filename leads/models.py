@@ -78,7 +78,9 @@ class Customer(models.Model):
     )
     # registered by a hotline call and not yet visited: unowned, and no
     # salesperson's own registration may claim them; the first visit clears it.
-    awaiting_visit = models.BooleanField(_("called in, not yet visited"), default=False)
+    awaiting_visit = models.BooleanField(
+        _("called in, not yet visited"), default=False, db_default=False
+    )
     # a registration is voided by a manager with a reason, never edited or deleted.
     voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
     voided_by = models.ForeignKey(

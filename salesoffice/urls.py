@@ -18,6 +18,8 @@ api_v1 = [
     path("", include("reports.api.urls")),
     path("", include("approvals.api.urls")),
     path("", include("accounts.api.urls")),
+    path("", include("catalog.api.urls")),
+    path("", include("stock.api.urls")),
 ]
 
 urlpatterns = [
@@ -31,6 +33,8 @@ urlpatterns = [
     path("rules/", include("workspace.regulations.urls")),
     path("approvals/", include("approvals.urls")),
     path("accounts/", include("accounts.urls")),
+    path("products/", include("catalog.urls")),
+    path("stock/", include("stock.urls")),
     path("health/", health, name="health"),
     path(
         "accounts/login/",

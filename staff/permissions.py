@@ -238,6 +238,15 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     # accounts of the sales department: obj is the branch
     "accounts.view": lambda u, o: _has_role_in(u, o, Role.SALESPERSON, Role.MANAGER, Role.DIRECTOR),
     "accounts.create": lambda u, o: _has_role_in(u, o, Role.SALESPERSON, Role.MANAGER),
+    # products and prices: the company's, not an office's; obj unused
+    "catalog.view": lambda u, o: u.has_role(*_STAFF),
+    "catalog.manage": lambda u, o: u.has_role(Role.MANAGER),
+    # warehouses and stock: obj is the office
+    "stock.view": lambda u, o: (
+        o is not None and (manages(u, o) or _has_role_in(u, o, Role.WAREHOUSE, Role.CLERK))
+    ),
+    "stock.adjust": lambda u, o: _has_role_in(u, o, Role.WAREHOUSE),
+    "stock.import": lambda u, o: o is not None and manages(u, o),
     # one work page per role (workspace)
     **{f"workspace.{r}": (lambda role: lambda u, o: u.has_role(role))(r) for r in Role.values},
 }

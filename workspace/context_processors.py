@@ -13,6 +13,20 @@ REPORT_READERS = (Role.SALESPERSON, Role.SECRETARY, Role.MANAGER, Role.DIRECTOR,
 APPROVERS = (Role.MANAGER, Role.DIRECTOR, Role.EXECUTIVE, Role.TECHNICIAN, Role.FINANCE)
 
 
+# the roles whose work involves products and prices (R-10.1)
+PRODUCT_READERS = (
+    Role.SALESPERSON,
+    Role.MANAGER,
+    Role.DIRECTOR,
+    Role.EXECUTIVE,
+    Role.FINANCE,
+    Role.CLERK,
+    Role.WAREHOUSE,
+    Role.TECHNICIAN,
+    Role.PURCHASING,
+)
+
+
 def navigation(request):
     """The menu: the user's work pages, then shared pages the user's roles may use."""
     user = getattr(request, "user", None)
@@ -33,6 +47,10 @@ def navigation(request):
         items.append((_("Approvals"), reverse("approvals:inbox")))
     if user.has_role(Role.SALESPERSON, Role.MANAGER):
         items.append((_("Accounts"), reverse("accounts:list")))
+    if user.has_role(*PRODUCT_READERS):
+        items.append((_("Products"), reverse("catalog:list")))
+    if user.has_role(Role.WAREHOUSE, Role.CLERK, Role.MANAGER, Role.DIRECTOR):
+        items.append((_("Warehouse stock"), reverse("stock:page")))
     if user.has_role(*REPORT_READERS):
         items.append((_("Reports"), reverse("reports:index")))
     items.append((_("Regulations"), reverse("rules:index")))

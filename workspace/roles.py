@@ -15,6 +15,7 @@ class WorkPage:
     title: Promise
     intro: Promise
     coming: Promise | str = ""  # what will appear on a page whose queue is not built yet
+    links: tuple[tuple[Promise, str], ...] = ()  # (label, URL name) of pages the role works on
 
 
 # In the order a user with several roles lands on them.
@@ -64,6 +65,7 @@ WORK_PAGES: list[WorkPage] = [
             "Your queue will appear here: contracts to archive, outbound orders to prepare and "
             "invoice requests to issue, as the sales department's order-to-cash work reaches you."
         ),
+        links=((_("Warehouse stock"), "stock:page"),),
     ),
     WorkPage(
         Role.WAREHOUSE,
@@ -74,6 +76,7 @@ WORK_PAGES: list[WorkPage] = [
             "Your queue will appear here: approved outbound orders to ship and returns to "
             "receive, as the sales department's order-to-cash work reaches you."
         ),
+        links=((_("Warehouse stock"), "stock:page"),),
     ),
     WorkPage(
         Role.EXECUTIVE,

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from staff.permissions import may, may_in_any_office
 
 from .. import services
+from ..models import Account
 from ..selectors import accounts_visible_to, may_edit
 from .serializers import (
     AccountSerializer,
@@ -22,6 +23,8 @@ from .serializers import (
 
 class AccountViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = AccountSerializer
+    queryset = Account.objects.none()  # the schema's model; get_queryset restricts per user
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         return (

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "finance",
     "approvals",
     "accounts",
+    "catalog",
+    "stock",
 ]
 
 MIDDLEWARE = [
@@ -226,6 +228,16 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     # Swagger UI from the sidecar package: the docs page works offline.
+    # the sales department's choices beside the first part's of the same field names
+    "ENUM_NAME_OVERRIDES": {
+        "AccountKindEnum": "accounts.choices.Kind",
+        "DocumentStatusEnum": "approvals.choices.DocumentStatus",
+        "ApprovalDecisionEnum": "approvals.choices.Decision",
+        # the first part's names, as they were before the collisions
+        "KindEnum": "reception.choices.CallKind",
+        "StatusEnum": "reception.choices.DutyStatus",
+        "DecisionEnum": "attribution.choices.Decision",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -1,4 +1,5 @@
-"""The schedules beat reads (django-celery-beat), as the data migration common/0002 created them.
+"""The schedules beat reads (django-celery-beat), as the data migrations created them (common/0002
+and the migrations of the apps that ship a job, such as approvals/0002).
 
 A plain `django_db` test: pytest-django runs these before every transactional test of a process
 (like Django's runner), and only a transactional test's flush would remove migration data.
@@ -18,6 +19,7 @@ API_JOBS = {
     "holds.expire": ("*/5", "*"),  # every 5 minutes
     "diary.assess_fines": ("59", "23"),  # 23:59
     "reception.compile_daily": ("55", "23"),  # 23:55
+    "approvals.flag_late": ("5", "*"),  # hourly (R-8.4)
 }
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +34,7 @@ def registered_tasks() -> set[str]:
 def test_exactly_the_api_jobs_and_the_heartbeat_are_scheduled():
     names = set(PeriodicTask.objects.values_list("name", flat=True))
     assert names == {*API_JOBS, HEARTBEAT}, (
-        "the schedules of migration common/0002 are missing or differ "
+        "the schedules of the data migrations are missing or differ "
         "(if none at all: did a transactional test flush the database before this one?)"
     )
 

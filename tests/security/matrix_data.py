@@ -168,6 +168,9 @@ def _deals(office, seller, customers, now, clerk_of_money, manager) -> dict[str,
     return out
 
 
+PRODUCT_COST = Decimal("61.37")  # shown to managers, directors, executives and finance only
+
+
 def build_world() -> World:
     now = timezone.now()
     channels_restored()  # a transactional test before this one may have flushed them
@@ -366,6 +369,23 @@ def build_world() -> World:
     world.objects["approval"] = {
         scope: account.approvals().get() for scope, account in world.objects["account"].items()
     }
+    # products and stock (R-10): one product (its cost only for who may see it), a warehouse
+    # per office holding some of it
+    from catalog.services import product_create
+    from stock.models import Warehouse
+    from stock.services import stock_move
+
+    product = product_create(
+        actor=users["MA"], now=now, code="DJ-100", name="电机", unit="台",
+        list_price=Decimal("100.00"), floor_price=Decimal("80.00"), cost=PRODUCT_COST,
+    )  # fmt: skip
+    world.objects["product"] = {"own": product}
+    for office in (a, b):
+        store = Warehouse.objects.create(office=office, code=f"WH-{office.pk}", name="仓库")
+        stock_move(
+            warehouse=store, product=product, quantity=Decimal("5"), kind="opening",
+            reason="期初", actor=users["MA"], now=now,
+        )  # fmt: skip
     world.objects["office"] = {"own": a, "other": b}
     world.objects["staff"] = {"peer": sp2, "other": spb}
     world.objects["jobrun"] = {"own": JobRun.objects.create(name="matrix", ran_at=now)}

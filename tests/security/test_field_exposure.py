@@ -288,6 +288,9 @@ def url_patterns() -> list[tuple[str, list[str]]]:
 
 def object_ids(world) -> dict[str, list]:
     """For each URL name with an object in its path, the objects to put there."""
+    from accounts.models import Account
+    from approvals.models import Approval
+    from catalog.models import Product
 
     def ids(model):
         return list(model.objects.order_by("pk").values_list("pk", flat=True))
@@ -351,6 +354,14 @@ def object_ids(world) -> dict[str, list]:
         "contract-detail": contract,
         "contract-payments": contract,
         "fine-waive": ids(Fine),
+        # the sales department (issue 15): none in this world of the first part, but mapped
+        "accounts:card": ids(Account),
+        "account-detail": ids(Account),
+        "account-grade": ids(Account),
+        "account-submit": ids(Account),
+        "approvals:decide": ids(Approval),
+        "approval-decide": ids(Approval),
+        "catalog:card": ids(Product),
     }
 
 
@@ -586,6 +597,8 @@ HOSTILE_ID = 987654
 LONG_AGO, FAR_AHEAD = "2001-02-03T04:05:06+08:00", "2099-01-01T00:00:00+08:00"
 AT = T + datetime.timedelta(hours=1)  # every attempt at the same frozen instant
 APPS = {"staff", "leads", "attribution", "reception", "deals", "reports", "notifications"}
+APPS |= {"catalog", "stock"}  # products and stock (R-10)
+APPS |= {"accounts", "approvals"}  # accounts and their approvals (R-8, R-9)
 UNTRACKED_COLUMNS = ("password",)  # salted anew by each request that sets one
 
 
@@ -803,12 +816,124 @@ def _objects(world) -> dict:
     }
 
 
+def _stock_objects(world):
+    """A product and a warehouse of the sunny office (R-10), made once."""
+    from catalog.models import Product
+    from catalog.services import product_create
+    from stock.models import Warehouse
+
+    product = Product.objects.filter(code="DJ-1").first() or product_create(
+        actor=world["users"]["manager"], now=T, code="DJ-1", name="电机", unit="台",
+        list_price=Decimal("100.00"), floor_price=Decimal("80.00"), cost=Decimal("60.00"),
+    )  # fmt: skip
+    store, _created = Warehouse.objects.get_or_create(
+        office=world["sunny"], code="WH-A", defaults={"name": "一号仓库"}
+    )
+    return store, product
+
+
+def credit_code(n: int) -> str:
+    """A valid unified social credit code (GB 32100, its organisation code GB 11714)."""
+    from accounts.rules import org_check_char, uscc_check_char
+
+    org = f"{n:08d}"
+    body = "91350100" + org + org_check_char(org)
+    return body + uscc_check_char(body)
+
+
+def _account_objects(world) -> dict:
+    """User a's accounts (R-9.1), made once: one approved, one rejected (to submit again), one
+    pending (its approval to decide)."""
+    from accounts.models import Account
+    from accounts.services import account_create
+    from approvals.services import approval_decide
+
+    a, manager = world["users"]["a"], world["users"]["manager"]
+    made = {account.name: account for account in Account.objects.filter(author=a)}
+    for n, name in enumerate(("approved", "rejected", "pending"), start=1):
+        if name not in made:
+            made[name] = account_create(
+                actor=a, office=world["sunny"], now=T, name=name, credit_code=credit_code(n)
+            )
+    for name, decision in (("approved", "approve"), ("rejected", "reject")):
+        pending = made[name].approvals().filter(state="pending").first()
+        if pending is not None:
+            approval_decide(
+                approval=pending, actor=manager, decision=decision, comment="核实", now=T
+            )
+    return {name: Account.objects.get(pk=account.pk) for name, account in made.items()}
+
+
 def api_specs(world) -> list[dict]:
     """Every create, update and action endpoint of the API (salesoffice/urls.py, the routers),
     each with a body that succeeds, sent by a user who may."""
     u, c, units, o = world["users"], world["customers"], world["units"], _objects(world)
     sunny, today = world["sunny"].pk, TODAY.isoformat()
+    store, product = _stock_objects(world)
+    accounts = _account_objects(world)
+    decide = accounts["pending"].approvals().get(state="pending")
     return [
+        {
+            "name": "account-list",
+            "user": "a",
+            "path": "/api/v1/accounts/",
+            "body": {"office": sunny, "name": "宏达建材", "credit_code": credit_code(9)},
+        },
+        {
+            "name": "account-detail",
+            "user": "a",
+            "method": "PATCH",
+            "path": f"/api/v1/accounts/{accounts['approved'].pk}/",
+            "body": {"address": "福州市鼓楼区"},
+        },
+        {
+            "name": "account-grade",
+            "user": "a",
+            "path": f"/api/v1/accounts/{accounts['approved'].pk}/grade/",
+            "body": {"grade": "A", "reason": "需求大且急"},
+        },
+        {
+            "name": "account-submit",
+            "user": "a",
+            "path": f"/api/v1/accounts/{accounts['rejected'].pk}/submit/",
+            "body": {},
+        },
+        {
+            "name": "approval-decide",
+            "user": "manager",
+            "path": f"/api/v1/approvals/{decide.pk}/decide/",
+            "body": {"decision": "approve", "comment": "同意"},
+        },
+        {
+            "name": "product-list",
+            "user": "manager",
+            "path": "/api/v1/products/",
+            "body": {
+                "code": "MA-1",
+                "name": "水泵",
+                "unit": "台",
+                "list_price": "10.00",
+                "floor_price": "8.00",
+                "cost": "5.00",
+            },
+        },
+        {
+            "name": "warehouse-list",
+            "user": "manager",
+            "path": "/api/v1/warehouses/",
+            "body": {"office": sunny, "code": "WH-M", "name": "二号仓库"},
+        },
+        {
+            "name": "stock-adjustment-list",
+            "user": "warehouse",
+            "path": "/api/v1/stock/adjustments/",
+            "body": {
+                "warehouse": store.pk,
+                "product": product.pk,
+                "quantity": "5",
+                "reason": "到货",
+            },
+        },
         {
             "name": "customer-list",
             "user": "b",

@@ -48,6 +48,7 @@ from pypdf import PdfReader
 from tests.security.matrix_data import (
     PERSONAS,
     PHONES,
+    PRODUCT_COST,
     SP_OWN_PHONES,
     World,
     build_world,
@@ -211,6 +212,14 @@ def phones_not_in_full(world: World, scope: str, persona: str) -> list[str]:
     if persona in FULL_VIEW:
         return []
     return [p for p in PHONES.values() if not (persona == "SP" and p in SP_OWN_PHONES)]
+
+
+STOCK = "WH CL MA DI"  # stock.view: the warehouse keeper, the clerk, the manager (director)
+
+
+def cost_hidden(world: World, scope: str, persona: str) -> list[str]:
+    """R-10.1: a product's cost is shown to managers, directors, executives and finance only."""
+    return [] if persona in {"MA", "DI", "FI"} else [str(PRODUCT_COST)]
 
 
 # ---------------------------------------------------------------- the table
@@ -555,6 +564,14 @@ API = [
     on_object(
         "account-grade", "account", "SP MA DI", method="POST", no=404, peer=who("MA DI", OK, 404)
     ),
+    # products (R-10.1): any member reads, the cost for MA DI FI only; the manager creates
+    Row("product-list", own=who(STAFF), hidden=cost_hidden),
+    api_any("product-list", "MA", method="POST"),  # catalog.manage
+    # warehouses and stock (R-10.3): stock.view; the keeper adjusts (stock.adjust)
+    api_any("warehouse-list", STOCK),
+    api_any("warehouse-list", STOCK, method="POST"),
+    api_any("stock-list", STOCK),
+    api_any("stock-adjustment-list", "WH", method="POST"),
 ]
 
 # Reachable without logging in (salesoffice/urls.py), and why:
@@ -699,6 +716,14 @@ SALES_DEPARTMENT = [
     Row("accounts:list", own=who("SP MA DI")),  # accounts.view
     Row("accounts:new", own=who("SP MA")),  # accounts.create
     on_object("accounts:card", "account", "SP MA DI", no=404, peer=who("MA DI", 200, 404)),
+    # products (R-10.1): catalog.view for the staff, the cost column for MA DI FI only
+    Row("catalog:list", own=who(STAFF), export=True, hidden=cost_hidden),
+    Row("catalog:card", kind="product", own=who(STAFF), hidden=cost_hidden),
+    Row("catalog:card", "POST", kind="product", own=who("MA", OK)),  # catalog.manage
+    page("stock:page", STOCK),  # stock.view (R-10.3)
+    page("stock:adjust", "WH", method="POST"),  # stock.adjust: the warehouse keeper
+    page("stock:import", MANAGES),  # stock.import
+    page("stock:import", MANAGES, method="POST"),
 ]
 
 PAGE_ROWS = _with_get_405(
