@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
 from rest_framework.exceptions import ValidationError
 
 from common.errors import DomainError
@@ -16,6 +17,7 @@ from .selectors import account_exposure, accounts_visible_to, credit_reviews_due
 
 
 @login_required
+@require_GET
 def account_list(request):
     if not may_in_any_office(request.user, "accounts.view"):
         raise PermissionDenied
@@ -34,6 +36,7 @@ def account_list(request):
 
 
 @login_required
+@require_GET
 def account_card(request, pk: int):
     account = get_object_or_404(
         accounts_visible_to(request.user).select_related("owner", "deputy", "office"), pk=pk
@@ -50,6 +53,7 @@ def account_card(request, pk: int):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def account_new(request):
     if not may_in_any_office(request.user, "accounts.create"):
         raise PermissionDenied

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.exceptions import ValidationError
 
@@ -21,6 +21,7 @@ from .selectors import document_of, inbox_for
 
 
 @login_required
+@require_GET
 def inbox(request):
     items = inbox_for(request.user, now=timezone.now())
     for item in items:

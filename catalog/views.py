@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
 from rest_framework.exceptions import ValidationError
 
 from common.errors import DomainError
@@ -20,6 +21,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
+@require_GET
 def product_list(request):
     if not may(request.user, "catalog.view"):
         raise PermissionDenied
@@ -40,6 +42,7 @@ def product_list(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def product_card(request, pk: int):
     if not may(request.user, "catalog.view"):
         raise PermissionDenied

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from rest_framework.exceptions import ValidationError
 
 from catalog.models import Product
@@ -46,6 +46,7 @@ def _page_context(request, place, *, form=None):
 
 
 @login_required
+@require_GET
 def stock_page(request):
     place = place_for(request, "stock.view")
     context = _page_context(request, place)

@@ -1145,13 +1145,67 @@ def _import_file():
     return {"file": SimpleUploadedFile("units.xlsx", content.getvalue(), content_type=kind)}
 
 
+def _catalog_file():
+    """Products and opening stock (R-10): one product, no stock."""
+    book = Workbook()
+    book.active.append(["编码", "名称", "规格", "单位", "税率", "表价", "底价", "成本"])
+    book.active.append(["SB-9", "水泵", "", "台", "13%", 3200, 2900, 2100])
+    book.create_sheet().append(["仓库编码", "产品编码", "数量"])
+    content = io.BytesIO()
+    book.save(content)
+    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return {"file": SimpleUploadedFile("products.xlsx", content.getvalue(), content_type=kind)}
+
+
 def page_specs(world) -> list[dict]:
     """Every page form that writes (the URL patterns whose views accept POST)."""
     u, c, units, o = world["users"], world["customers"], world["units"], _objects(world)
     passing, today = o["passing"].pk, TODAY.isoformat()
     claim, released, waiting = o["a4_claim"].pk, o["released"].pk, o["waiting"].pk
     diary, fine, escalated = o["diary"].pk, o["fine"].pk, o["escalated"].pk
+    store, product = _stock_objects(world)
     return [
+        {
+            "name": "accounts:new",
+            "user": "a",
+            "path": "/accounts/new/",
+            "body": {
+                "office": world["sunny"].pk,
+                "name": "宏达建材",
+                "credit_code": credit_code(19),
+                "kind": "dealer",
+                "credit_limit": "0",
+            },
+        },
+        {
+            "name": "stock:adjust",
+            "user": "warehouse",
+            "path": f"/stock/adjust/?office={world['sunny'].pk}",
+            "body": {
+                "warehouse": store.pk,
+                "product": product.pk,
+                "quantity": "5",
+                "reason": "到货",
+            },
+        },
+        {
+            "name": "catalog:card",
+            "user": "manager",
+            "path": f"/products/{product.pk}/",
+            "body": {
+                "effective_from": (TODAY + datetime.timedelta(days=7)).isoformat(),
+                "list_price": "110.00",
+                "floor_price": "90.00",
+                "cost": "60.00",
+            },
+        },
+        {
+            "name": "stock:import",
+            "user": "manager",
+            "path": f"/stock/import/?office={world['sunny'].pk}",
+            "body": {},
+            "files": _catalog_file,
+        },
         {
             "name": "attribution:register",
             "user": "b",
