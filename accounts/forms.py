@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import Account
 
@@ -12,6 +13,7 @@ class AccountForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if offices is not None:
             self.fields["office"].queryset = offices
+        self.fields["office"].empty_label = _("— choose —")
 
     def validate_unique(self):
         """The service answers a taken code, naming its owner."""

@@ -58,6 +58,7 @@ class Approval(models.Model):
     # R-8.3: a changed document voids its approvals; a new submission voids the last round
     void = models.BooleanField(_("void"), default=False)
     late_notified_at = models.DateTimeField(_("late notice sent"), null=True, blank=True)
+
     created_at = models.DateTimeField(_("created at"))
 
     class Meta:
@@ -88,6 +89,13 @@ class Approval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_type} {self.document_id} #{self.step} {self.role}"
+
+    @property
+    def role_display(self) -> str:
+        """The step's role as people call it (销售经理), for the document's pages."""
+        from staff.choices import Role
+
+        return Role(self.role).label if self.role in Role.values else self.role
 
 
 class ApprovalEvent(models.Model):

@@ -8,7 +8,9 @@ class AdjustmentForm(forms.Form):
     """R-10.3: the warehouse keeper's adjustment; positive for goods received."""
 
     product = forms.ModelChoiceField(
-        label=_("Product"), queryset=Product.objects.filter(active=True).order_by("code")
+        label=_("Product"),
+        queryset=Product.objects.filter(active=True).order_by("code"),
+        empty_label=_("— choose —"),
     )
     quantity = forms.DecimalField(
         label=_("Quantity"),

@@ -21,7 +21,9 @@ def _new(api, user, office, code=None, **extra):
     return api.post("/api/v1/accounts/", body, format="json")
 
 
-def test_new_account_is_pending_and_approved_by_the_manager(api, office, salesperson, manager):
+def test_new_account_is_pending_and_approved_by_the_manager(
+    api, client, office, salesperson, manager
+):
     r = _new(api, salesperson, office)
     assert r.status_code == 201, r.json()
     assert r.json()["status"] == "pending" and r.json()["owner"] == salesperson.pk
@@ -32,6 +34,9 @@ def test_new_account_is_pending_and_approved_by_the_manager(api, office, salespe
         f"/api/v1/approvals/{inbox[0]['id']}/decide/", {"decision": "approve"}, format="json"
     )
     assert r.json()["status"] == "approved"
+    client.force_login(salesperson)  # the card names the step by the role people know
+    card = client.get(f"/accounts/{r.json()['id']}/").content.decode()
+    assert "销售经理 · 已批准" in card
 
 
 def test_bad_credit_code_is_400(api, office, salesperson):
