@@ -14,6 +14,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# A TrueType CJK font that the PDFs (quotes, contracts, registers) embed (quotes/pdf.py).
+RUN apt-get update -qq \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-wqy-microhei \
+ && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, in their own layer: a code change does not reinstall them.
 COPY pyproject.toml ./
 RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
@@ -33,7 +38,8 @@ RUN export SECRET_KEY=build-only-not-a-secret \
  && python manage.py collectstatic --noinput
 
 # Code, compiled catalogues and static files stay root-owned: the app user can read, not modify.
-RUN useradd --create-home --uid 10001 --user-group app
+RUN useradd --create-home --uid 10001 --user-group app \
+ && mkdir -p /var/lib/salesoffice/media && chown app:app /var/lib/salesoffice/media
 USER app
 
 EXPOSE 8000

@@ -3,11 +3,13 @@ contacts, and grade changes. A new account and a grade change are approval docum
 
 from decimal import Decimal
 
+import pgtrigger
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from approvals.models import ApprovableDocument
 
@@ -135,6 +137,14 @@ class GradeChange(ApprovableDocument):
     )
     created_at = models.DateTimeField(_("created at"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("set by"),
+    )
 
     class Meta:
         verbose_name = _("grade change")
@@ -144,11 +154,78 @@ class GradeChange(ApprovableDocument):
             models.CheckConstraint(
                 condition=models.Q(grade__in=["A", "B", "C"]), name="grade_change_grade_valid"
             ),
+            # R-9.3: one proposal at a time per account waits for the manager
+            models.UniqueConstraint(
+                fields=["account"],
+                condition=models.Q(status="pending"),
+                name="grade_change_one_pending",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.account} → {self.grade}"
 
     def approval_party_ids(self) -> set[int]:
-        # the account's owner proposes through its salesperson: neither decides
-        return {self.account.owner_id}
+        # R-8.1: the account's owner and deputy propose its grades: neither decides one
+        return {i for i in (self.account.owner_id, self.account.deputy_id) if i}
+
+
+class AccountAssignment(models.Model):
+    """R-9.4: a change of an account's owner or deputy, with its reason; kept forever (a
+    trigger refuses UPDATE and DELETE)."""
+
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("account")
+    )
+    office = models.ForeignKey(
+        "staff.Office", on_delete=models.PROTECT, related_name="+", verbose_name=_("branch")
+    )
+    previous_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("previous owner"),
+    )
+    new_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("account", "new owner"),
+    )
+    previous_deputy = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("previous deputy"),
+    )
+    new_deputy = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("new deputy"),
+    )
+    # required of a reassignment; a deputy named on the edit page needs none
+    reason = models.TextField(_("reason"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("account assignment")
+        verbose_name_plural = _("account assignments")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["account", "-at"], name="account_assignment_account")]
+        triggers = [
+            pgtrigger.Protect(
+                name="account_assignments_append_only",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account}: {self.previous_owner} → {self.new_owner}"

@@ -50,3 +50,46 @@ def credit_review_due(
 ) -> bool:
     """R-9.5: never reviewed, or reviewed more than `days` ago."""
     return last_review is None or (today - last_review).days > days
+
+
+# R-9.1: what anyone who may edit an account changes in its profile
+PROFILE_FIELDS = frozenset(
+    {
+        "name",
+        "kind",
+        "region",
+        "address",
+        "organisation",
+        "assets",
+        "liabilities",
+        "credit_standing",
+        "trade_position",
+        "trading_habits",
+        "payment_habits",
+    }
+)
+# R-9.5: the credit limit and its review are the manager's (a salesperson never raises the
+# limit of their own account)
+CREDIT_FIELDS = frozenset({"credit_limit", "last_credit_review"})
+
+
+def editable_fields(*, owner: bool, deputy: bool, manager: bool) -> frozenset[str]:
+    """R-9.1, R-9.4, R-9.5: the profile for the owner, the deputy and the branch's manager;
+    the deputy for the owner and the manager; the credit fields for the manager only."""
+    fields: set[str] = set()
+    if owner or deputy or manager:
+        fields |= PROFILE_FIELDS
+    if owner or manager:
+        fields.add("deputy")
+    if manager:
+        fields |= CREDIT_FIELDS
+    return frozenset(fields)
+
+
+GRADES = ("A", "B", "C")
+
+
+def grade_set_at_once(*, manages: bool, party: bool) -> bool:
+    """R-9.3, R-8.1: the manager sets a grade; a manager who owns or deputises the account
+    proposes like a salesperson (nobody decides their own)."""
+    return manages and not party

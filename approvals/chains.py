@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.functional import Promise
-from django.utils.text import format_lazy
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from staff.choices import Role
 
@@ -60,8 +60,26 @@ class Step:
         return self.condition is None or self.condition(document)
 
 
-def _role(role: str) -> Promise | str:
-    return Role(role).label
+# The roles' own labels are the first part's (a 案场's 销售经理); on the documents of the
+# second part the same groups are the branch manager and the head of the sales department
+# (RULES.md, roles of the second part).
+SALES_ROLE_NAMES = {
+    Role.SALESPERSON: pgettext_lazy("sales department", "Salesperson"),
+    Role.MANAGER: pgettext_lazy("sales department", "Branch manager"),
+    Role.DIRECTOR: pgettext_lazy("sales department", "Head of sales department"),
+    Role.FINANCE: pgettext_lazy("sales department", "Finance department"),
+}
+
+
+def role_name(role: str) -> str:
+    """A role in the words of the sales department: 分部经理, 销售部经理 …"""
+    if role in SALES_ROLE_NAMES:
+        return str(SALES_ROLE_NAMES[role])
+    return str(Role(role).label) if role in Role.values else role
+
+
+def step_words(role: str, label: str = "") -> str:
+    return f"{role_name(role)}（{label}）" if label else role_name(role)
 
 
 CHAINS: dict[str, list[Step]] = {
@@ -109,8 +127,7 @@ def applicable_steps(document_type: str, document) -> list[tuple[int, Step, bool
 
 
 def step_text(step: Step) -> str:
-    text = str(_role(step.role))
-    return format_lazy("{}（{}）", text, step.label) if step.label else text
+    return step_words(step.role, str(step.label))
 
 
 def describe(document_type: str, document) -> str:

@@ -85,10 +85,11 @@ def approval_submit(*, document, actor, now: datetime.datetime):
 
 
 def _complete(document, *, actor, now):
-    document.status = DocumentStatus.APPROVED
+    entry = entry_for(document)
+    document.status = entry.approved_status
     document.save(update_fields=["status"])
     _event(document, EventKind.COMPLETED, actor=actor, now=now)
-    callback = entry_for(document).on_approved
+    callback = entry.on_approved
     if callback:
         callback(document, actor=actor, now=now)
 
@@ -144,7 +145,7 @@ def approvals_void(*, document, actor, now, comment: str = ""):
     """R-8.3: the money or terms of a pending or approved document changed: its approvals are
     void and it is a draft again, to be submitted and confirmed again."""
     document = _lock(document)
-    if document.status not in (DocumentStatus.PENDING, DocumentStatus.APPROVED):
+    if document.status not in (DocumentStatus.PENDING, entry_for(document).approved_status):
         return document
     _void_current(document)
     document.status = DocumentStatus.DRAFT

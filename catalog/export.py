@@ -3,6 +3,7 @@
 import io
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 
 from common.excel import append_row
@@ -12,7 +13,8 @@ def products_xlsx(products, *, show_cost: bool) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Products")
-    header = [_("Code"), _("Name"), _("Specification"), _("Unit"), _("Tax rate")]
+    header = [pgettext("product", "Code"), pgettext("product", "Name"), _("Specification")]
+    header += [pgettext("product", "Unit"), _("Tax rate")]
     header += [_("List price"), _("Floor price")] + ([_("Cost")] if show_cost else [])
     append_row(sheet, header)
     for p in products:

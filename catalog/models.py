@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -13,8 +14,10 @@ def _money(verbose_name):
     return models.DecimalField(verbose_name, max_digits=14, decimal_places=2)
 
 
+@pghistory.track()
 class Product(models.Model):
-    """R-10.1: what the sales department sells. Its prices are ProductPrice versions."""
+    """R-10.1: what the sales department sells. Its prices are ProductPrice versions. Every
+    change (a product stopped or sold again) is kept in its history, with who made it."""
 
     code = models.CharField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=200)
@@ -24,7 +27,8 @@ class Product(models.Model):
     tax_rate = models.DecimalField(
         _("tax rate"), max_digits=5, decimal_places=4, default=Decimal("0.13")
     )
-    active = models.BooleanField(_("active"), default=True)
+    # R-10.1: an inactive product goes on no new document; old documents keep it
+    active = models.BooleanField(_("on sale"), default=True)
     created_at = models.DateTimeField(_("created at"))
 
     class Meta:

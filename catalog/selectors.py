@@ -37,9 +37,19 @@ def prices_on(products: Iterable[Product | int], date: datetime.date) -> dict[in
     return {row.product_id: row for row in rows}
 
 
-def products_visible_to(user) -> QuerySet[Product]:
-    """Products are the company's, not an office's: every member sees the active ones."""
+def products_on_sale() -> QuerySet[Product]:
+    """R-10.1: the products a new document may take (every product picker, the API's
+    writes); an inactive one stays on the documents that already have it."""
     return Product.objects.filter(active=True)
+
+
+def products_inactive() -> QuerySet[Product]:
+    return Product.objects.filter(active=False)
+
+
+def products_visible_to(user) -> QuerySet[Product]:
+    """Products are the company's, not an office's: every member sees the ones on sale."""
+    return products_on_sale()
 
 
 def with_prices(products: list[Product], date: datetime.date) -> list[Product]:

@@ -17,7 +17,13 @@ from .models import Product, ProductPrice
 def _check_prices(**prices: Decimal) -> None:
     errors = rules.price_errors(**prices)
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError({field: [message] for field, message in errors.items()})
+
+
+def _check_date(effective_from: datetime.date, now: datetime.datetime) -> None:
+    error = rules.effective_date_error(effective_from, timezone.localdate(now))
+    if error:
+        raise ValidationError({"effective_from": [error]})
 
 
 @transaction.atomic
@@ -33,13 +39,21 @@ def product_create(
     cost: Decimal,
     specification: str = "",
     tax_rate: Decimal = Decimal("0.13"),
+    effective_from: datetime.date | None = None,
 ) -> Product:
-    """A product with its first price version, in force from today (R-10.1)."""
+    """A product with its first price version, in force from `effective_from` (today unless
+    said otherwise; R-10.1)."""
     code = code.strip()
+    required = {"code": code, "name": name.strip(), "unit": unit.strip()}
+    missing = {k: [_("This field is required.")] for k, v in required.items() if not v}
+    if missing:
+        raise ValidationError(missing)
     error = rules.tax_rate_error(tax_rate)
     if error:
         raise ValidationError({"tax_rate": [error]})
     _check_prices(list_price=list_price, floor_price=floor_price, cost=cost)
+    effective_from = effective_from or timezone.localdate(now)
+    _check_date(effective_from, now)
     if Product.objects.filter(code__iexact=code).exists():
         raise DomainError(_("A product with this code exists already."), code="product_exists")
     try:
@@ -58,7 +72,7 @@ def product_create(
         ) from exc
     ProductPrice.objects.create(
         product=product,
-        effective_from=timezone.localdate(now),
+        effective_from=effective_from,
         list_price=list_price,
         floor_price=floor_price,
         cost=cost,
@@ -81,8 +95,7 @@ def price_set(
 ) -> ProductPrice:
     """A new version of the prices from `effective_from` (today or later: documents already
     dated keep the prices they were made with)."""
-    if effective_from < timezone.localdate(now):
-        raise ValidationError({"effective_from": [_("A new price takes effect today or later.")]})
+    _check_date(effective_from, now)
     _check_prices(list_price=list_price, floor_price=floor_price, cost=cost)
     Product.objects.select_for_update().get(pk=product.pk)
     if product.prices.filter(effective_from=effective_from).exists():
@@ -96,3 +109,16 @@ def price_set(
         created_by=actor,
         created_at=now,
     )
+
+
+@transaction.atomic
+def product_set_active(*, product: Product, active: bool, actor, now: datetime.datetime) -> Product:
+    """R-10.1: the manager stops selling a product, or sells it again. An inactive product
+    goes on no new document (the pickers, the API's writes and the stock services refuse
+    it); the documents that already have it keep it. The change is kept in the product's
+    history (pghistory, with who did it)."""
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    if product.active != active:
+        product.active = active
+        product.save(update_fields=["active"])
+    return product

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import IdempotencyRecord, JobRun
+from .models import DocumentCounter, IdempotencyRecord, JobRun
 
 
 @admin.register(JobRun)
@@ -34,4 +34,23 @@ class IdempotencyRecordAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DocumentCounter)
+class DocumentCounterAdmin(admin.ModelAdmin):
+    """The last number given per office, prefix and year (common.numbering): read-only, as a
+    changed counter would give a number twice or leave a gap (R-12.2)."""
+
+    list_display = ["office", "prefix", "year", "last"]
+    list_filter = ["prefix", "year"]
+    readonly_fields = ["office", "prefix", "year", "last"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -44,3 +44,29 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.key}"
+
+
+class DocumentCounter(models.Model):
+    """The last number given to a kind of document of one office in one year (R-12.2: contracts
+    numbered per office and year without gaps). `common.numbering.next_number` takes it under a
+    row lock in the caller's transaction, so a number is never given twice and, when the
+    caller's transaction rolls back, never skipped."""
+
+    office = models.ForeignKey(
+        "staff.Office", on_delete=models.PROTECT, related_name="+", verbose_name=_("office")
+    )
+    prefix = models.CharField(_("prefix"), max_length=10)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("document counter")
+        verbose_name_plural = _("document counters")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "prefix", "year"], name="document_counter_one_per_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last}"

@@ -4,7 +4,7 @@ import datetime
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from leads.rules import mask_phone
 
@@ -70,6 +70,32 @@ def claims_expiring_text(params: dict) -> str:
     )
 
 
+def visits_overdue_text(kind: str, params: dict) -> str:
+    """R-9.8's morning notice: an owner's overdue accounts, or a manager's branches'."""
+    values = {"count": params.get("count", 0), "days": params.get("days", 0)}
+    if kind == "branch_visits_overdue":
+        separator = pgettext("between the names of a list", ", ")
+        values["offices"] = separator.join(str(o) for o in params.get("offices", []))
+        return (
+            ngettext(
+                "%(offices)s: %(count)s account is overdue for a visit, by %(days)s days.",
+                "%(offices)s: %(count)s accounts are overdue for a visit, the longest by "
+                "%(days)s days.",
+                values["count"],
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "%(count)s of your accounts is overdue for a visit, by %(days)s days: visit it soon.",
+            "%(count)s of your accounts are overdue for a visit, the longest by %(days)s days: "
+            "visit them soon.",
+            values["count"],
+        )
+        % values
+    )
+
+
 def render(notification: Notification, names: dict[str, str] | None = None) -> str:
     """The notification's text; the customer it names as in `shown_customer`."""
     p = shown_params(notification, names)
@@ -127,6 +153,45 @@ def render(notification: Notification, names: dict[str, str] | None = None) -> s
             return _("Waiting for approval for more than a working day: %(document)s") % {
                 "document": p.get("document", "")
             }
+        # R-9.4: an account given to another salesperson, with the manager's reason
+        case "account_assigned":
+            return _("The manager gave you the account %(account)s: %(reason)s") % {
+                "account": p.get("account", ""),
+                "reason": p.get("reason", ""),
+            }
+        case "account_reassigned":
+            return _("The manager gave your account %(account)s to %(owner)s: %(reason)s") % {
+                "account": p.get("account", ""),
+                "owner": p.get("owner", ""),
+                "reason": p.get("reason", ""),
+            }
+        case "account_deputy":
+            return _("You are now the deputy of the account %(account)s.") % {
+                "account": p.get("account", "")
+            }
+        case "visits_overdue" | "branch_visits_overdue":
+            return visits_overdue_text(notification.kind, p)
+        case "visit_plan_submitted" | "visit_plan_confirmed" | "visit_plan_changed":
+            return visit_plan_text(notification.kind, p)
+        # R-11.1, R-11.2: the bid decision, and questions on an enquiry and their answers
+        case "enquiry_bid":
+            return _("The manager decided to bid on the enquiry of %(account)s.") % {
+                "account": p.get("account", "")
+            }
+        case "enquiry_no_bid":
+            return _("The manager decided not to bid on the enquiry of %(account)s.") % {
+                "account": p.get("account", "")
+            }
+        case "enquiry_question":
+            return _("%(asked_by)s asks your department about the enquiry of %(account)s.") % {
+                "asked_by": p.get("asked_by", ""),
+                "account": p.get("account", ""),
+            }
+        case "enquiry_answer":
+            return _("%(answered_by)s answered your question on the enquiry of %(account)s.") % {
+                "answered_by": p.get("answered_by", ""),
+                "account": p.get("account", ""),
+            }
     return notification.kind
 
 
@@ -138,3 +203,30 @@ def explain_rule(rule: str) -> str:
         "rotation": _("Your turn in the rotation."),
         "manager": _("Assigned by the manager."),
     }.get(rule, "")
+
+
+def visit_plan_text(kind: str, params: dict) -> str:
+    """R-9.6: a plan submitted (to the manager), confirmed or changed by the manager (to the
+    salesperson); the week named by its first day."""
+    try:
+        week = date_format(
+            datetime.date.fromisoformat(str(params.get("week", ""))),
+            pgettext("the first day of a visit plan's week", "F j"),
+        )
+    except ValueError:
+        week = ""
+    values = {
+        "week": week,
+        "salesperson": params.get("salesperson", ""),
+        "manager": params.get("manager", ""),
+    }
+    if kind == "visit_plan_submitted" and params.get("late"):
+        return _("%(salesperson)s submitted the visit plan of the week of %(week)s, late.") % values
+    if kind == "visit_plan_submitted":
+        return (
+            _("%(salesperson)s submitted the visit plan of the week of %(week)s: review it.")
+            % values
+        )
+    if kind == "visit_plan_confirmed":
+        return _("%(manager)s confirmed your visit plan of the week of %(week)s.") % values
+    return _("%(manager)s changed your visit plan of the week of %(week)s.") % values

@@ -20,6 +20,9 @@ api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("catalog.api.urls")),
     path("", include("stock.api.urls")),
+    path("", include("visits.api.urls")),
+    path("", include("quotes.api.urls")),
+    path("", include("contracts.api.urls")),
 ]
 
 urlpatterns = [
@@ -35,6 +38,9 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("products/", include("catalog.urls")),
     path("stock/", include("stock.urls")),
+    path("visits/", include("visits.urls")),
+    path("quotes/", include("quotes.urls")),
+    path("contracts/", include("contracts.urls")),
     path("health/", health, name="health"),
     path(
         "accounts/login/",

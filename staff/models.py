@@ -9,7 +9,7 @@ import pghistory
 from django.contrib.auth.models import AbstractUser
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import OuterRef
 from django.utils.timezone import localdate
@@ -103,6 +103,11 @@ class Office(models.Model):
     visit_interval_c = models.PositiveSmallIntegerField(
         _("visit interval, grade C (days)"), default=30, validators=[MinValueValidator(1)]
     )
+    # next week's visit plan is due on this weekday (0 = Monday … 6 = Sunday) at this time
+    visit_plan_weekday = models.PositiveSmallIntegerField(
+        _("visit plan due on (weekday)"), default=5, validators=[MaxValueValidator(6)]
+    )
+    visit_plan_deadline = models.TimeField(_("visit plan deadline"), default=datetime.time(12, 0))
     # an account whose last credit review is older than this is listed
     credit_review_days = models.PositiveSmallIntegerField(
         _("credit review interval (days)"), default=365, validators=[MinValueValidator(1)]

@@ -127,6 +127,20 @@ def _may_release_hold(user, obj) -> bool:
     return hold.created_by_id == user.pk or (claim is not None and claim.owner_id == user.pk)
 
 
+def _may_record_visit(user, account) -> bool:
+    # R-9.1, R-9.7: the account's owner or deputy (a salesperson of its branch) records the
+    # visits they make; the branch's manager (the director) may record one too, e.g. a visit
+    # made with or instead of the salesperson. A colleague may not: a record resets the
+    # account's visit clock (R-9.8), which is the owner's to keep.
+    if account is None:
+        return False
+    if manages(user, account.office):
+        return True
+    return user.pk in {account.owner_id, account.deputy_id} and _has_role_in(
+        user, account.office, Role.SALESPERSON
+    )
+
+
 _OWNERSHIP_READERS = (Role.SALESPERSON, Role.MANAGER, Role.DIRECTOR)
 # API.md gives an office's customers (masked as visibility says), its duty roster and its units
 # to the office's members: the staff who hold a role in it. An account without any role (made
@@ -238,6 +252,12 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     # accounts of the sales department (R-9.1): obj is the branch
     "accounts.view": lambda u, o: _has_role_in(u, o, Role.SALESPERSON, Role.MANAGER, Role.DIRECTOR),
     "accounts.create": lambda u, o: _has_role_in(u, o, Role.SALESPERSON, Role.MANAGER),
+    # R-9.4: the branch's manager (the director: any branch) assigns and reassigns accounts
+    "accounts.assign": lambda u, o: o is not None and manages(u, o),
+    # R-9.5: the credit limit and the yearly credit review are the branch's manager's
+    "accounts.manage_credit": lambda u, o: o is not None and manages(u, o),
+    # R-9.7: a visit record on an account (obj): its owner or deputy, or the branch's manager
+    "visits.record": _may_record_visit,
     # products and prices (R-10.1): the company's, not an office's; obj unused
     "catalog.view": lambda u, o: u.has_role(*_STAFF),
     "catalog.manage": lambda u, o: u.has_role(Role.MANAGER),
@@ -247,6 +267,50 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     ),
     "stock.adjust": lambda u, o: _has_role_in(u, o, Role.WAREHOUSE),
     "stock.import": lambda u, o: o is not None and manages(u, o),
+    # a new warehouse of a branch: who API.md lets POST /warehouses/ (the warehouse keeper,
+    # the clerk, the manager; the director) — setting up where stock is kept is their work,
+    # and it grants nothing (stock.adjust follows the role, not the warehouse's keeper)
+    "stock.create_warehouse": lambda u, o: (
+        o is not None and (manages(u, o) or _has_role_in(u, o, Role.WAREHOUSE, Role.CLERK))
+    ),
+    # weekly visit plans (R-9.6): obj is the branch; a salesperson plans their own weeks, the
+    # branch's manager (the director: every branch) reads the branch's plans, and the branch's
+    # manager changes and confirms them (never their own: visits.plans)
+    "visits.plan": lambda u, o: _has_role_in(u, o, Role.SALESPERSON),
+    "visits.view_plans": lambda u, o: o is not None and manages(u, o),
+    "visits.confirm_plan": lambda u, o: _has_role_in(u, o, Role.MANAGER),
+    # enquiries and quotes (R-11): obj is the branch; which ones a user sees and edits is
+    # quotes.selectors / quotes.permissions (the account's people, the branch's manager);
+    # leadership reads every branch's and decides major ones (R-8.5)
+    "quotes.view": lambda u, o: (
+        u.has_role(Role.EXECUTIVE)
+        or _has_role_in(u, o, Role.SALESPERSON, Role.MANAGER, Role.DIRECTOR)
+    ),
+    "quotes.create": lambda u, o: _has_role_in(u, o, Role.SALESPERSON, Role.MANAGER, Role.DIRECTOR),
+    # R-11.2: the technician and purchasing read the enquiries that ask them, and answer
+    "quotes.view_enquiries": lambda u, o: (
+        u.has_role(Role.EXECUTIVE)
+        or _has_role_in(
+            u, o, Role.SALESPERSON, Role.MANAGER, Role.DIRECTOR, Role.TECHNICIAN, Role.PURCHASING
+        )
+    ),
+    "quotes.answer": lambda u, o: _has_role_in(u, o, Role.TECHNICIAN, Role.PURCHASING),
+    # sales contracts and phone/fax orders (R-12): obj is the branch. Who sees which contract
+    # is contracts.selectors.contracts_visible_to; these are the role checks.
+    "contracts.view": lambda u, o: (
+        u.has_role(Role.DIRECTOR, Role.EXECUTIVE)
+        or _has_role_in(u, o, Role.SALESPERSON, Role.MANAGER, Role.CLERK, Role.FINANCE)
+    ),
+    "contracts.create": lambda u, o: _has_role_in(u, o, Role.SALESPERSON),
+    "contracts.cancel": lambda u, o: o is not None and manages(u, o),
+    "contracts.file": lambda u, o: _has_role_in(u, o, Role.CLERK),  # R-12.2
+    # R-12.2: the filing queue and the register, for the clerk and the manager
+    "contracts.filing": lambda u, o: (
+        o is not None and (manages(u, o) or _has_role_in(u, o, Role.CLERK))
+    ),
+    "contracts.close_register": lambda u, o: _has_role_in(u, o, Role.CLERK),
+    "contracts.pipeline": lambda u, o: _has_role_in(u, o, Role.SALESPERSON),
+    "contracts.branch_pipeline": lambda u, o: o is not None and manages(u, o),
     # one work page per role (workspace)
     **{f"workspace.{r}": (lambda role: lambda u, o: u.has_role(role))(r) for r in Role.values},
 }
@@ -263,5 +327,6 @@ def may(user, action: str, obj: Any = None) -> bool:
 def may_in_any_office(user, action: str) -> bool:
     """Whether the user may do `action` in at least one of their offices: a role check made
     before a request's body is read, so that a wrong role gets 403 whatever it sent."""
-    offices = Office.objects.filter(pk__in=office_ids_of(user))
-    return any(may(user, action, office) for office in offices)
+    if not hasattr(user, "_offices_cache"):  # read once per user object, like office_ids_of
+        user._offices_cache = list(Office.objects.filter(pk__in=office_ids_of(user)))
+    return any(may(user, action, office) for office in user._offices_cache)

@@ -46,7 +46,7 @@ def end_tokens_on_password_change(sender, instance: User, created: bool, **kwarg
         tokens_revoke(user=instance)
 
 
-ACCESS_CACHES = ("_roles_cache", "_member_office_ids", "_office_ids_cache")
+ACCESS_CACHES = ("_roles_cache", "_member_office_ids", "_office_ids_cache", "_offices_cache")
 
 
 def _forget_access(sender, instance, **kwargs) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -148,8 +149,11 @@ def read_file(file, *, office) -> tuple[list[tuple[int, dict]], list[tuple[int, 
             reasons = []
             if w_code not in warehouses:
                 reasons.append(_("This branch has no warehouse with this code."))
-            if p_code not in codes and not Product.objects.filter(code__iexact=p_code).exists():
+            existing = Product.objects.filter(code__iexact=p_code).first()
+            if p_code not in codes and existing is None:
                 reasons.append(_("No product has this code."))
+            elif existing is not None and not existing.active:
+                reasons.append(_("This product is no longer sold."))
             if quantity is None or quantity <= 0 or quantity != quantity.quantize(Decimal("0.001")):
                 reasons.append(_("The quantity must be more than zero, three decimals at most."))
             if reasons:
@@ -178,9 +182,10 @@ def import_catalog(*, office, file, actor, now) -> Report:
                 product_create(actor=actor, now=now, **clean)
             report.products = len(products)
             if lines:
+                wanted = {c for _n, (_w, c, _q) in lines}  # upper case, as the codes are unique
                 by_code = {
                     p.code.upper(): p
-                    for p in Product.objects.filter(code__in={c for _n, (_w, c, _q) in lines})
+                    for p in Product.objects.annotate(key=Upper("code")).filter(key__in=wanted)
                 }
                 moved = StockMove.objects.filter(
                     warehouse__office=office, product__in=by_code.values()

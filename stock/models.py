@@ -4,6 +4,7 @@ Quantities are Decimal(14, 3), not integers: products are sold by the metre, the
 the tonne as well as by the piece, and a three-decimal quantity holds all of them exactly.
 """
 
+import pghistory
 import pgtrigger
 from django.conf import settings
 from django.db import models
@@ -17,7 +18,11 @@ def _quantity(verbose_name):
     return models.DecimalField(verbose_name, max_digits=14, decimal_places=3)
 
 
+@pghistory.track()
 class Warehouse(models.Model):
+    """R-10.3: a branch's warehouse; its keeper is a warehouse keeper of the branch. Changes
+    (a new keeper) are kept in its history."""
+
     office = models.ForeignKey(
         "staff.Office",
         on_delete=models.PROTECT,

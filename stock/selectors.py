@@ -31,3 +31,12 @@ def ledger(warehouse: Warehouse, product) -> QuerySet[StockMove]:
         .select_related("actor")
         .order_by("-at", "-pk")
     )
+
+
+def recent_moves(warehouse: Warehouse) -> QuerySet[StockMove]:
+    """R-10.3: the warehouse's ledger, newest first: what moved, how many, why, who, when."""
+    return (
+        StockMove.objects.filter(warehouse=warehouse)
+        .select_related("product", "actor")
+        .order_by("-at", "-pk")
+    )

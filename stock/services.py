@@ -6,13 +6,15 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 
 from catalog.models import Product
 from common.errors import DomainError
+from staff.choices import Role
 
 from .choices import MoveKind
 from .models import StockBalance, StockMove, Warehouse
@@ -143,8 +145,7 @@ def stock_adjust(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Give the reason for the adjustment.")]})
-    if not product.active:
-        raise ValidationError({"product": [_("This product is no longer sold.")]})
+    _on_sale(product)
     return stock_move(
         warehouse=warehouse,
         product=product,
@@ -156,9 +157,82 @@ def stock_adjust(
     )
 
 
+def _on_sale(product: Product) -> None:
+    """R-10.1: a product no longer sold is not received, adjusted or opened any more (the
+    documents that already have it — an outbound order — still move it)."""
+    if not product.active:
+        raise ValidationError({"product": [_("This product is no longer sold.")]})
+
+
+def stock_receive(
+    *,
+    warehouse: Warehouse,
+    product: Product,
+    quantity: Decimal,
+    supplier: str,
+    reference: str = "",
+    actor,
+    now: datetime.datetime,
+) -> StockMove:
+    """R-10.3: the warehouse keeper receives goods from a supplier: a positive move of kind
+    `receipt`, its reason naming the supplier and the delivery note, so that the ledger
+    says where the goods came from."""
+    supplier, reference = (supplier or "").strip(), (reference or "").strip()
+    if not supplier:
+        raise ValidationError({"supplier": [_("Name the supplier.")]})
+    if quantity.is_finite() and quantity <= 0:
+        raise ValidationError({"quantity": [_("The quantity received must be above zero.")]})
+    _on_sale(product)
+    if reference:
+        reason = gettext("Supplier: %(supplier)s, delivery note %(reference)s") % {
+            "supplier": supplier,
+            "reference": reference,
+        }
+    else:
+        reason = gettext("Supplier: %(supplier)s") % {"supplier": supplier}
+    return stock_move(
+        warehouse=warehouse,
+        product=product,
+        quantity=quantity,
+        kind=MoveKind.RECEIPT,
+        reason=reason,
+        actor=actor,
+        now=now,
+    )
+
+
+def keeper_error(office, keeper) -> str | None:
+    """R-10.3: a warehouse is kept by a warehouse keeper of its own branch."""
+    if keeper is None:
+        return None
+    if (
+        not keeper.is_active
+        or not keeper.has_role(Role.WAREHOUSE)
+        or not keeper.offices.filter(pk=office.pk).exists()
+    ):
+        return str(_("The keeper must be a warehouse keeper of this branch."))
+    return None
+
+
 @transaction.atomic
 def warehouse_create(*, office, code: str, name: str, keeper=None) -> Warehouse:
-    code = code.strip()
-    if Warehouse.objects.filter(office=office, code=code).exists():
-        raise ValidationError({"code": [_("This branch has a warehouse with this code already.")]})
-    return Warehouse.objects.create(office=office, code=code, name=name.strip(), keeper=keeper)
+    """R-10.3: a new warehouse of a branch, its code unique in the branch."""
+    code, name = code.strip(), name.strip()
+    errors = {}
+    if not code:
+        errors["code"] = [_("This field is required.")]
+    if not name:
+        errors["name"] = [_("This field is required.")]
+    error = keeper_error(office, keeper)
+    if error:
+        errors["keeper"] = [error]
+    if errors:
+        raise ValidationError(errors)
+    taken = ValidationError({"code": [_("This branch has a warehouse with this code already.")]})
+    if Warehouse.objects.filter(office=office, code__iexact=code).exists():
+        raise taken
+    try:
+        with transaction.atomic():
+            return Warehouse.objects.create(office=office, code=code, name=name, keeper=keeper)
+    except IntegrityError as exc:  # the same code created concurrently
+        raise taken from exc

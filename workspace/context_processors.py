@@ -2,7 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from staff.choices import Role
-from staff.permissions import may
+from staff.permissions import may, may_in_any_office
 
 from .roles import work_pages_for
 
@@ -27,6 +27,18 @@ PRODUCT_READERS = (
 )
 
 
+# the sales department's pages (R-9.6, R-11, R-12), each for who holds its permission in some
+# office: (permission, label, URL name)
+SALES_PAGES = (
+    ("visits.plan", _("My visit plan"), "visits:plan"),
+    ("visits.view_plans", _("Visit plans"), "visits:plans"),
+    ("contracts.pipeline", _("My pipeline"), "contracts:pipeline"),
+    ("contracts.branch_pipeline", _("Branch pipeline"), "contracts:branch_pipeline"),
+    ("contracts.filing", _("Filing queue"), "contracts:filing"),
+    ("quotes.answer", _("Questions to my department"), "quotes:questions"),
+)
+
+
 def navigation(request):
     """The menu: the user's work pages, then shared pages the user's roles may use."""
     user = getattr(request, "user", None)
@@ -45,8 +57,15 @@ def navigation(request):
         items.append((_("Units"), reverse("deals:board")))
     if user.has_role(*APPROVERS):
         items.append((_("Approvals"), reverse("approvals:inbox")))
-    if user.has_role(Role.SALESPERSON, Role.MANAGER):
+    if may_in_any_office(user, "accounts.view"):
         items.append((_("Accounts"), reverse("accounts:list")))
+    items += [
+        (label, reverse(name))
+        for permission, label, name in SALES_PAGES
+        if may_in_any_office(user, permission)
+    ]
+    if user.has_role(Role.DIRECTOR, Role.EXECUTIVE, Role.FINANCE, Role.CLERK):
+        items.append((_("Contracts"), reverse("contracts:list")))
     if user.has_role(*PRODUCT_READERS):
         items.append((_("Products"), reverse("catalog:list")))
     if user.has_role(Role.WAREHOUSE, Role.CLERK, Role.MANAGER, Role.DIRECTOR):

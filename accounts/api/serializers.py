@@ -9,9 +9,12 @@ from ..models import Account, Contact, GradeChange
 
 
 class ContactSerializer(serializers.ModelSerializer):
+    # sent back with a PATCH, a contact is changed in place; without it, one is added
+    id = serializers.IntegerField(required=False)
+
     class Meta:
         model = Contact
-        fields = ["name", "title", "phone", "email", "primary"]
+        fields = ["id", "name", "title", "phone", "email", "primary"]
 
 
 class AccountSerializer(serializers.ModelSerializer):
@@ -67,6 +70,16 @@ class AccountUpdateSerializer(AccountSerializer):
         read_only_fields = [*AccountSerializer.Meta.read_only_fields, "office", "credit_code"]
 
 
+class ReassignSerializer(serializers.Serializer):
+    """R-9.4: the new owner and deputy, active salespeople of the account's branch."""
+
+    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    deputy = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    reason = serializers.CharField(max_length=2000, allow_blank=True)
+
+
 class GradeSerializer(serializers.Serializer):
     grade = serializers.ChoiceField(choices=Grade.choices)
     reason = serializers.CharField(max_length=2000)
@@ -87,6 +100,7 @@ class GradeChangeSerializer(serializers.ModelSerializer):
             "status",
             "created_at",
             "decided_at",
+            "decided_by",
             "approvals",
         ]
 

@@ -12,12 +12,13 @@ from staff.permissions import may, may_in_any_office
 
 from .. import services
 from ..models import Account
-from ..selectors import accounts_visible_to, may_edit
+from ..selectors import accounts_visible_to, may_edit, may_submit
 from .serializers import (
     AccountSerializer,
     AccountUpdateSerializer,
     GradeChangeSerializer,
     GradeSerializer,
+    ReassignSerializer,
 )
 
 
@@ -60,6 +61,9 @@ class AccountViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(request=AccountUpdateSerializer, responses={200: AccountSerializer})
     def partial_update(self, request, pk=None):
+        """R-9.1: the owner, the deputy or the branch's manager; `deputy` the owner or the
+        manager only, `credit_limit` and `last_credit_review` the manager only (403 and nothing
+        saved otherwise); a pending account: `409 not_editable`."""
         account = self.get_object()
         if not may_edit(request.user, account):
             raise PermissionDenied
@@ -79,9 +83,25 @@ class AccountViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         account = self.get_object()
-        if request.user.pk not in {account.author_id, account.owner_id, account.deputy_id}:
+        if not may_submit(request.user, account):
             raise PermissionDenied
         account = services.account_submit(account=account, actor=request.user, now=timezone.now())
+        return Response(AccountSerializer(account).data)
+
+    @extend_schema(request=ReassignSerializer, responses={200: AccountSerializer})
+    @action(detail=True, methods=["post"])
+    def reassign(self, request, pk=None):
+        """R-9.4: the branch's manager gives the account to another salesperson of the branch,
+        with an optional deputy and a reason; `400` when the owner or deputy is not an active
+        salesperson of the branch, the deputy is the owner, or the reason is missing."""
+        account = self.get_object()
+        if not may(request.user, "accounts.assign", account.office):
+            raise PermissionDenied
+        body = ReassignSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        account = services.account_reassign(
+            account=account, actor=request.user, now=timezone.now(), **body.validated_data
+        )
         return Response(AccountSerializer(account).data)
 
     @extend_schema(request=GradeSerializer, responses={201: GradeChangeSerializer})

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from staff.choices import Role
 from staff.models import Office
+from visits.views_records import overdue_block
 
 from .. import selectors, services
 from ..forms import (
@@ -48,6 +49,7 @@ def my_page(request: HttpRequest, page=None) -> HttpResponse:
         "office": office,
         **_my_visits(request.user, office, now),
         **_board(request.user, office, now),
+        "overdue_block": overdue_block(request, now=now),
     }
     return render(request, "reception/my.html", context)
 
@@ -83,6 +85,7 @@ def manage_page(request: HttpRequest, page=None) -> HttpResponse:
         "visits": _with_actions(
             request.user, selectors.visits_of_day(office=office, day=_today(office, now))
         ),
+        "overdue_block": overdue_block(request, office=office, now=now),
     }
     return render(request, "reception/manage.html", context)
 

@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "accounts",
     "catalog",
     "stock",
+    "visits",
+    "quotes",
+    "contracts",
 ]
 
 MIDDLEWARE = [
@@ -192,6 +195,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploaded files (contracts' scans, R-12.2). No URL serves this directory: each download goes
+# through a view that checks who asks (contracts.views.contract_scan), so MEDIA_URL stays unset.
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / ".data" / "media")))
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -233,6 +239,11 @@ SPECTACULAR_SETTINGS = {
         "AccountKindEnum": "accounts.choices.Kind",
         "DocumentStatusEnum": "approvals.choices.DocumentStatus",
         "ApprovalDecisionEnum": "approvals.choices.Decision",
+        "VisitRecordKindEnum": "visits.choices.RecordKind",
+        "EnquiryKindEnum": "quotes.choices.EnquiryKind",
+        "QuoteKindEnum": "quotes.choices.QuoteKind",
+        "ContractKindEnum": "contracts.choices.ContractKind",
+        "ContractStatusEnum": "contracts.choices.ContractStatus",
         # the first part's names, as they were before the collisions
         "KindEnum": "reception.choices.CallKind",
         "StatusEnum": "reception.choices.DutyStatus",

@@ -1,6 +1,9 @@
 """Tests: the real PostgreSQL and Redis of this machine; e-mail kept in memory."""
 
+import atexit
 import os
+import shutil
+import tempfile
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/salesoffice")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/9")
@@ -16,6 +19,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# uploads of the tests go to a directory of their own, removed when the run ends
+MEDIA_ROOT = tempfile.mkdtemp(prefix="salesoffice-test-media-")
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from catalog.models import Product
+from catalog.selectors import products_on_sale
 
 from ..models import StockBalance, StockMove, Warehouse
 
@@ -23,7 +23,8 @@ class StockSerializer(serializers.ModelSerializer):
 
 class AdjustmentSerializer(serializers.Serializer):
     warehouse = serializers.IntegerField()
-    product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.filter(active=True))
+    # a product no longer sold is refused (400)
+    product = serializers.PrimaryKeyRelatedField(queryset=products_on_sale())
     quantity = serializers.DecimalField(**QUANTITY)
     reason = serializers.CharField(max_length=2000)
 

@@ -27,7 +27,9 @@ class WarehouseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return super().list(request, *args, **kwargs)
 
     def create(self, request):
-        if not may_in_any_office(request.user, "stock.view"):
+        """R-10.3: a new warehouse of one of the user's branches; its keeper, if named, a
+        warehouse keeper of that branch (400 otherwise)."""
+        if not may_in_any_office(request.user, "stock.create_warehouse"):
             raise PermissionDenied
         body = WarehouseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -35,7 +37,7 @@ class WarehouseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         office = data.pop("office")
         if office.pk not in office_ids_of(request.user):
             raise NotFound
-        if not may(request.user, "stock.view", office):
+        if not may(request.user, "stock.create_warehouse", office):
             raise PermissionDenied
         warehouse = services.warehouse_create(office=office, **data)
         return Response(WarehouseSerializer(warehouse).data, status=201)

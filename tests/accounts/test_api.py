@@ -36,7 +36,7 @@ def test_new_account_is_pending_and_approved_by_the_manager(
     assert r.json()["status"] == "approved"
     client.force_login(salesperson)  # the card names the step by the role people know
     card = client.get(f"/accounts/{r.json()['id']}/").content.decode()
-    assert "销售经理 · 已批准" in card
+    assert "分部经理 · 已批准" in card
 
 
 def test_bad_credit_code_is_400(api, office, salesperson):

@@ -103,4 +103,5 @@ def test_describe_names_the_applicable_steps():
 
     with translation.override("zh-hans"):
         text = chains.describe("quote", _doc("100", below=True))
-    assert "→" in text and "（" in text
+    # the sales department's words for the manager and director groups (roles of the second part)
+    assert text == "此单需要：分部经理 → 销售部经理（低于底价）"

@@ -20,6 +20,8 @@ API_JOBS = {
     "diary.assess_fines": ("59", "23"),  # 23:59
     "reception.compile_daily": ("55", "23"),  # 23:55
     "approvals.flag_late": ("5", "*"),  # hourly
+    "accounts.flag_overdue_visits": ("0", "8"),  # daily 08:00
+    "quotes.expire": ("15", "0"),  # daily 00:15: approved quotes past their validity
 }
 
 pytestmark = pytest.mark.django_db

@@ -37,7 +37,7 @@ from staff.choices import Role
 from staff.factories import OfficeFactory, UserFactory
 from staff.models import Office, User
 
-ROLES = ["secretary", "salesperson", "manager", "director", "finance"]
+ROLES = ["secretary", "salesperson", "manager", "director", "finance", "warehouse"]
 # the demo user who plays each role
 ROLE_USER = {
     "secretary": "secretary",
@@ -45,6 +45,7 @@ ROLE_USER = {
     "manager": "manager",
     "director": "director",
     "finance": "finance",
+    "warehouse": "warehouse",  # of the demo's sales branch
 }
 
 

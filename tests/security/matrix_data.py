@@ -71,6 +71,13 @@ PHONES = {
     "disputed_b": "13900000009",  # held by spb2, disputed by spb
 }
 SP_OWN_PHONES = (PHONES["own"], PHONES["deal_own"])
+# the market information of each scope's visit record (R-9.7)
+# Chinese markers: the rendered-pages sweep reads these pages for English words
+RECORD_TEXT = {
+    "own": "矩阵拜访记录-本人",
+    "peer": "矩阵拜访记录-同事",
+    "other": "矩阵拜访记录-他店",
+}
 
 
 @contextlib.contextmanager
@@ -386,6 +393,85 @@ def build_world() -> World:
             warehouse=store, product=product, quantity=Decimal("5"), kind="opening",
             reason="期初", actor=users["MA"], now=now,
         )  # fmt: skip
+    # weekly visit plans (R-9.6): next week's plan of each salesperson, one visit, submitted
+    from tests.visits.plan_fixtures import account_of, plan_with_line, submitted
+
+    world.objects["visit_plan"] = {
+        scope: submitted(
+            plan_with_line(
+                world.office(scope),
+                owners[scope],
+                account_of(world.office(scope), owners[scope], name="计划拜访客户"),
+                now=now,
+            ),
+            now=now,
+        )
+        for scope in SCOPES
+    }
+    world.objects["plan_line"] = {
+        scope: plan.lines.get() for scope, plan in world.objects["visit_plan"].items()
+    }
+    # visit records (R-9.7): each scope's salesperson's visit to their account today, its
+    # market information naming the scope (RECORD_TEXT: read only by who may read the record)
+    from visits.records import visit_record_create
+
+    world.objects["visit_record"] = {
+        scope: visit_record_create(
+            actor=owners[scope],
+            account=world.objects["account"][scope],
+            kind="first",
+            date=world.today(scope),
+            demand=RECORD_TEXT[scope],
+            now=now,
+        )  # fmt: skip
+        for scope in SCOPES
+    }
+    # enquiries and quotes (R-11): an approved account of each scope's salesperson with a
+    # draft enquiry asking the technical department, and a draft quote
+    from quotes import services as quotes
+    from quotes.services.lines import LineInput
+
+    for scope in SCOPES:
+        sold_to = AccountFactory(
+            office=world.office(scope), author=owners[scope], status="approved", name="报价客户"
+        )
+        enquiry = quotes.enquiry_log(
+            actor=owners[scope], account=sold_to, source="来电", now=now,
+            lines=[LineInput(product=product, quantity=Decimal("5"))],
+            received_on=world.today(scope), deadline=world.today(scope),
+        )  # fmt: skip
+        world.objects.setdefault("enquiry", {})[scope] = enquiry
+        world.objects.setdefault("question", {})[scope] = quotes.question_ask(
+            enquiry=enquiry, actor=owners[scope], to="technician", question="参数？", now=now
+        )
+        world.objects.setdefault("quote", {})[scope] = quotes.quote_create(
+            actor=owners[scope], account=sold_to, now=now,
+            lines=[LineInput(product=product, quantity=Decimal("5"), unit_price=Decimal("100"))],
+            valid_until=world.today(scope) + datetime.timedelta(days=30),
+        )  # fmt: skip
+    # sales contracts (R-12): each scope's salesperson's contract, signed by the branch's
+    # manager and filed by a clerk of the branch with its scan
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from contracts.factories import line as contract_line
+    from contracts.factories import signed as contract_signed
+    from contracts.services import contract_file
+
+    clerks = {"own": users["CL"], "peer": users["CL"]}
+    clerks["other"] = UserFactory(username="m-clb", roles=[Role.CLERK], offices=[b])
+    managers = {"own": users["MA"], "peer": users["MA"], "other": people["mab"]}
+    world.objects["sales_contract"] = {}
+    for scope in SCOPES:
+        buyer = AccountFactory(
+            office=world.office(scope), author=owners[scope], status="approved", name="合同客户",
+            credit_limit=Decimal("100000.00"),
+        )  # fmt: skip
+        contract = contract_signed(
+            buyer, owners[scope], [contract_line(product)], [managers[scope]], now=now
+        )
+        scan = SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+        contract_file(contract=contract, actor=clerks[scope], upload=scan, now=now)
+        world.objects["sales_contract"][scope] = contract
     world.objects["office"] = {"own": a, "other": b}
     world.objects["staff"] = {"peer": sp2, "other": spb}
     world.objects["jobrun"] = {"own": JobRun.objects.create(name="matrix", ran_at=now)}

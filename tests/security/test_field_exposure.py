@@ -61,6 +61,8 @@ from reports.forms import cell_name
 from reports.models import Fine, MeetingProblem, PeriodReport, WorkDiary
 from reports.services import diary_submit
 from staff.factories import OfficeFactory, UserFactory
+from tests.contracts import exposure_fixtures as contract_fixtures
+from tests.quotes import exposure_fixtures as quote_fixtures
 from workspace.roles import WORK_PAGES
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -291,6 +293,9 @@ def object_ids(world) -> dict[str, list]:
     from accounts.models import Account
     from approvals.models import Approval
     from catalog.models import Product
+    from contracts.models import SalesContract
+    from quotes.models import Enquiry, EnquiryQuestion, Quote
+    from visits.models import PlannedVisit, VisitPlan
 
     def ids(model):
         return list(model.objects.order_by("pk").values_list("pk", flat=True))
@@ -359,9 +364,25 @@ def object_ids(world) -> dict[str, list]:
         "account-detail": ids(Account),
         "account-grade": ids(Account),
         "account-submit": ids(Account),
+        "account-reassign": ids(Account),
+        **{
+            f"accounts:{name}": ids(Account)
+            for name in ("edit", "grade", "submit", "reassign", "credit_reviewed")
+        },
         "approvals:decide": ids(Approval),
         "approval-decide": ids(Approval),
         "catalog:card": ids(Product),
+        "catalog:deactivate": ids(Product),
+        "catalog:reactivate": ids(Product),
+        # weekly visit plans (R-9.6): the plans and lines the page specs make, when made
+        **{name: ids(VisitPlan) for name in PLAN_URLS},
+        **{name: ids(PlannedVisit) for name in PLAN_LINE_URLS},
+        # enquiries and quotes (R-11): the ones the specs make, when made
+        **{name: ids(Quote) for name in QUOTE_URLS},
+        **{name: ids(Enquiry) for name in ENQUIRY_URLS},
+        **{name: ids(EnquiryQuestion) for name in ("quotes:answer", "enquiry-question-answer")},
+        # sales contracts (R-12): the ones the specs make, when made
+        **{name: ids(SalesContract) for name in CONTRACT_URLS},
     }
 
 
@@ -444,6 +465,8 @@ VARIANTS = {
     "notifications:list": ["", ("", HTMX)],
     "notifications:badge": ["", "?seen=0-0"],
     "workspace:offices": ["", ("?q=s", HTMX)],
+    "visits:plan": ["", "?week=this"],
+    "visits:plans": ["", "?week=this"],
     "customer-list": ["", SEARCH, f"?phone={dashed('a1')}", f"?q={dashed('u1')}"],
     "claim-list": ["", "?status=released", "?status=active"],
     "visit-list": ["", f"?date={TODAY}"],
@@ -599,7 +622,11 @@ AT = T + datetime.timedelta(hours=1)  # every attempt at the same frozen instant
 APPS = {"staff", "leads", "attribution", "reception", "deals", "reports", "notifications"}
 APPS |= {"catalog", "stock"}  # products and stock (R-10)
 APPS |= {"accounts", "approvals"}  # accounts and their approvals (R-8, R-9)
+APPS |= {"visits"}  # visit plans and records (R-9.6, R-9.7)
+APPS |= {"quotes"}  # enquiries and quotes (R-11)
+APPS |= {"contracts"}  # sales contracts (R-12)
 UNTRACKED_COLUMNS = ("password",)  # salted anew by each request that sets one
+UNTRACKED_COLUMNS += ("scan",)  # an uploaded file's stored name: random for each upload
 
 
 def hostile_fields(world) -> dict:
@@ -672,6 +699,10 @@ def hostile_fields(world) -> dict:
         "offence_number": 99,
         "period_start": "2001-01-01",
         "started_claim": True,
+        # R-9.5: the credit limit and review are the manager's; R-9.4: the deputy the owner's
+        "credit_limit": "99999999.00",
+        "last_credit_review": "2001-02-03",
+        "deputy": other,
         "merged_into": c["b1"].household_id,
     }
 
@@ -735,14 +766,14 @@ def rewind(saved) -> None:
 
 
 def send(client: Client, spec: dict, body: dict):
-    if spec["path"].startswith("/api/"):
+    files = spec.get("files", lambda: {})()
+    if spec["path"].startswith("/api/") and not files:  # an upload goes as multipart
         return client.generic(
             spec.get("method", "POST"),
             spec["path"],
             json.dumps(body, default=str),
             content_type="application/json",
         )
-    files = spec.get("files", lambda: {})()
     return client.post(spec["path"], {**body, **files})
 
 
@@ -832,6 +863,18 @@ def _stock_objects(world):
     return store, product
 
 
+def _inactive_product(world):
+    """A product no longer sold (R-10.1), to sell again; made once."""
+    from catalog.models import Product
+    from catalog.services import product_create, product_set_active
+
+    product = Product.objects.filter(code="DJ-OLD").first() or product_create(
+        actor=world["users"]["manager"], now=T, code="DJ-OLD", name="旧电机", unit="台",
+        list_price=Decimal("100.00"), floor_price=Decimal("80.00"), cost=Decimal("60.00"),
+    )  # fmt: skip
+    return product_set_active(product=product, active=False, actor=world["users"]["manager"], now=T)
+
+
 def credit_code(n: int) -> str:
     """A valid unified social credit code (GB 32100, its organisation code GB 11714)."""
     from accounts.rules import org_check_char, uscc_check_char
@@ -864,6 +907,70 @@ def _account_objects(world) -> dict:
     return {name: Account.objects.get(pk=account.pk) for name, account in made.items()}
 
 
+def _account_page_specs(world) -> list[dict]:
+    """The account pages' forms (R-9.1, R-9.3, R-9.4, R-9.5) and the inbox's decision (R-8)."""
+    u, sunny = world["users"], world["sunny"].pk
+    accounts = _account_objects(world)
+    approved, rejected = accounts["approved"].pk, accounts["rejected"].pk
+    decide = accounts["pending"].approvals().get(state="pending")
+    management = {
+        f"contacts-{k}": v
+        for k, v in (("TOTAL_FORMS", 1), ("INITIAL_FORMS", 0), ("MAX_NUM_FORMS", 1000))
+    }
+    return [
+        {
+            "name": "accounts:edit",
+            "user": "a",
+            "path": f"/accounts/{approved}/edit/",
+            "body": {
+                "name": "approved",
+                "kind": "dealer",
+                "address": "福州市鼓楼区",
+                "deputy": "",
+                **management,
+                "contacts-0-name": "张经理",
+                "contacts-0-phone": "0591-88888888",
+                "contacts-0-primary": "on",
+            },
+        },
+        {
+            "name": "accounts:grade",
+            "user": "a",
+            "path": f"/accounts/{approved}/grade/",
+            "body": {"grade": "A", "reason": "需求大且急"},
+        },
+        {
+            "name": "accounts:submit",
+            "user": "a",
+            "path": f"/accounts/{rejected}/submit/",
+            "body": {},
+        },
+        {
+            "name": "accounts:reassign",
+            "user": "manager",
+            "path": f"/accounts/{approved}/reassign/",
+            "body": {
+                "office": sunny,
+                f"a{approved}-owner": u["b"].pk,
+                f"a{approved}-deputy": "",
+                f"a{approved}-reason": "均衡负担",
+            },
+        },
+        {
+            "name": "accounts:credit_reviewed",
+            "user": "manager",
+            "path": f"/accounts/{approved}/credit-reviewed/",
+            "body": {},
+        },
+        {
+            "name": "approvals:decide",
+            "user": "manager",
+            "path": f"/approvals/{decide.pk}/decide/",
+            "body": {"decision": "approve", "comment": "同意"},
+        },
+    ]
+
+
 def api_specs(world) -> list[dict]:
     """Every create, update and action endpoint of the API (salesoffice/urls.py, the routers),
     each with a body that succeeds, sent by a user who may."""
@@ -873,18 +980,32 @@ def api_specs(world) -> list[dict]:
     accounts = _account_objects(world)
     decide = accounts["pending"].approvals().get(state="pending")
     return [
+        *_quote_specs(world, quote_fixtures.api_specs),
+        *contract_fixtures.api_specs(_contract_objects(world)),
+        *_record_specs(world, "api"),
         {
             "name": "account-list",
             "user": "a",
             "path": "/api/v1/accounts/",
-            "body": {"office": sunny, "name": "宏达建材", "credit_code": credit_code(9)},
+            "body": {
+                "office": sunny,
+                "name": "宏达建材",
+                "credit_code": credit_code(9),
+                "deputy": None,
+            },
         },
         {
             "name": "account-detail",
             "user": "a",
             "method": "PATCH",
             "path": f"/api/v1/accounts/{accounts['approved'].pk}/",
-            "body": {"address": "福州市鼓楼区"},
+            "body": {"address": "福州市鼓楼区", "deputy": None},
+        },
+        {
+            "name": "account-reassign",
+            "user": "manager",
+            "path": f"/api/v1/accounts/{accounts['approved'].pk}/reassign/",
+            "body": {"owner": u["b"].pk, "deputy": None, "reason": "均衡负担"},
         },
         {
             "name": "account-grade",
@@ -1157,6 +1278,142 @@ def _catalog_file():
     return {"file": SimpleUploadedFile("products.xlsx", content.getvalue(), content_type=kind)}
 
 
+PLAN_URLS = ("visits:plan_review", "visits:plan_line_add", "visits:plan_submit")
+PLAN_URLS += ("visits:plan_confirm",)
+PLAN_LINE_URLS = ("visits:plan_line", "visits:plan_line_remove", "visits:plan_line_outcome")
+
+
+QUOTE_URLS = ("quotes:detail", "quotes:edit", "quotes:edit_preview", "quotes:submit")
+QUOTE_URLS += ("quotes:outcome", "quotes:pdf", "quote-detail", "quote-submit", "quote-outcome")
+ENQUIRY_URLS = ("quotes:enquiry", "quotes:enquiry_submit", "quotes:enquiry_ask")
+ENQUIRY_URLS += ("enquiry-detail", "enquiry-submit", "enquiry-questions")
+
+
+def _quote_objects(world) -> dict:
+    """a's enquiry, question and quotes (tests/quotes/exposure_fixtures.py), made once; the
+    technician who answers joins the users."""
+    u = world["users"]
+    account = _account_objects(world)["approved"]
+    q = quote_fixtures.quote_world(
+        office=world["sunny"], a=u["a"], manager=u["manager"], account=account, now=T
+    )
+    u["technician"] = q["technician"]
+    return q | {"account": account}
+
+
+CONTRACT_URLS = ("contracts:detail", "contracts:edit", "contracts:submit", "contracts:cancel")
+CONTRACT_URLS += ("contracts:fulfil", "contracts:close", "contracts:scan", "contracts:file")
+CONTRACT_URLS += ("sales-contract-detail", "sales-contract-submit", "sales-contract-cancel")
+CONTRACT_URLS += ("sales-contract-file",)
+
+
+def _contract_objects(world) -> dict:
+    """a's contracts in each state (tests/contracts/exposure_fixtures.py), made once."""
+    u = world["users"]
+    return contract_fixtures.contract_world(
+        office=world["sunny"], a=u["a"], manager=u["manager"], now=T
+    )
+
+
+def _quote_specs(world, specs) -> list[dict]:
+    q = _quote_objects(world)
+    return specs(q, q["account"], TODAY)
+
+
+def test_the_cost_of_quoted_products_is_for_managers(world, db):
+    """R-10.1: a quote's products' cost is read on its page by the manager; never by the
+    salesperson, another salesperson or another office, on any page, PDF or API response."""
+    q = _quote_objects(world)
+    cost = f"{quote_fixtures.COST:.2f}"
+    seen = {}
+    with time_machine.travel(T + datetime.timedelta(minutes=5), tick=False):
+        for key in ("a", "b", "manager", "r_manager"):
+            client = Client()
+            client.force_login(world["users"][key])
+            texts = []
+            for url in quote_fixtures.readable_urls(q):
+                response = client.get(url)
+                assert response.status_code < 500, url
+                texts.append(text_of(response))
+            seen[key] = any(cost in text for text in texts)
+    assert seen == {"a": False, "b": False, "manager": True, "r_manager": False}
+
+
+def _record_specs(world, kind: str) -> list[dict]:
+    """A visit record (R-9.7) on a's approved account, through the API or the page form: the
+    record is a's, in the account's branch, dated as sent, whatever else the body says."""
+    account = _account_objects(world)["approved"]
+    body = {"account": account.pk, "date": TODAY.isoformat(), "kind": "first", "demand": "扩产"}
+    if kind == "api":
+        return [
+            {"name": "visit-record-list", "user": "a", "path": "/api/v1/visit-records/",
+             "body": body, "legit": ("date",)},
+        ]  # fmt: skip
+    return [
+        {"name": "visits:new", "user": "a", "path": "/visits/new/",
+         "body": {**body, "next": "/accounts/overdue/"}, "legit": ("date",)},
+    ]  # fmt: skip
+
+
+def _plan_specs(world) -> list[dict]:
+    """The visit-plan forms (R-9.6, R-9.7): a's draft of next week, b's submitted plan, a's
+    plan of this week (tests/visits/plan_fixtures.py)."""
+    from tests.visits.plan_fixtures import plan_world
+
+    u = world["users"]
+    p = plan_world(office=world["sunny"], a=u["a"], b=u["b"], manager=u["manager"], now=T)
+    line, current = p["draft_line"].pk, p["current_line"].pk
+    return [
+        {
+            "name": "visits:plan_add",
+            "user": "a",
+            "path": "/visits/plan/lines/",
+            "body": {
+                "office": world["sunny"].pk,
+                "account": p["a_spare"].pk,
+                "day": "2026-03-10",
+                "purpose": "介绍新品",
+            },
+        },
+        {
+            "name": "visits:plan_line_add",
+            "user": "manager",
+            "path": f"/visits/plans/{p['submitted'].pk}/lines/",
+            "body": {"account": p["b_spare"].pk, "day": "2026-03-11", "purpose": "催款"},
+        },
+        {
+            "name": "visits:plan_line",
+            "user": "a",
+            "path": f"/visits/plan-lines/{line}/",
+            "body": {f"l{line}-day": "2026-03-12", f"l{line}-purpose": "改期"},
+        },
+        {
+            "name": "visits:plan_line_remove",
+            "user": "a",
+            "path": f"/visits/plan-lines/{line}/remove/",
+            "body": {},
+        },
+        {
+            "name": "visits:plan_submit",
+            "user": "a",
+            "path": f"/visits/plans/{p['draft'].pk}/submit/",
+            "body": {},
+        },
+        {
+            "name": "visits:plan_confirm",
+            "user": "manager",
+            "path": f"/visits/plans/{p['submitted'].pk}/confirm/",
+            "body": {},
+        },
+        {
+            "name": "visits:plan_line_outcome",
+            "user": "a",
+            "path": f"/visits/plan-lines/{current}/outcome/",
+            "body": {f"o{current}-outcome": "missed", f"o{current}-reason": "客户出差"},
+        },
+    ]
+
+
 def page_specs(world) -> list[dict]:
     """Every page form that writes (the URL patterns whose views accept POST)."""
     u, c, units, o = world["users"], world["customers"], world["units"], _objects(world)
@@ -1165,6 +1422,11 @@ def page_specs(world) -> list[dict]:
     diary, fine, escalated = o["diary"].pk, o["fine"].pk, o["escalated"].pk
     store, product = _stock_objects(world)
     return [
+        *_plan_specs(world),
+        *_account_page_specs(world),
+        *_record_specs(world, "pages"),
+        *_quote_specs(world, quote_fixtures.page_specs),
+        *contract_fixtures.page_specs(_contract_objects(world), office=world["sunny"]),
         {
             "name": "accounts:new",
             "user": "a",
@@ -1198,6 +1460,51 @@ def page_specs(world) -> list[dict]:
                 "floor_price": "90.00",
                 "cost": "60.00",
             },
+        },
+        {
+            "name": "catalog:new",
+            "user": "manager",
+            "path": "/products/new/",
+            "body": {
+                "code": "MA-NEW",
+                "name": "水泵",
+                "unit": "台",
+                "tax_rate": "0.13",
+                "list_price": "10.00",
+                "floor_price": "8.00",
+                "cost": "5.00",
+                "effective_from": TODAY.isoformat(),
+            },
+        },
+        {
+            "name": "catalog:deactivate",
+            "user": "manager",
+            "path": f"/products/{product.pk}/deactivate/",
+            "body": {},
+        },
+        {
+            "name": "catalog:reactivate",
+            "user": "manager",
+            "path": f"/products/{_inactive_product(world).pk}/reactivate/",
+            "body": {},
+        },
+        {
+            "name": "stock:receive",
+            "user": "warehouse",
+            "path": f"/stock/receive/?office={world['sunny'].pk}",
+            "body": {
+                "warehouse": store.pk,
+                "product": product.pk,
+                "quantity": "5",
+                "supplier": "华东电机厂",
+                "reference": "SH-1",
+            },
+        },
+        {
+            "name": "stock:warehouse_new",
+            "user": "manager",
+            "path": f"/stock/warehouses/new/?office={world['sunny'].pk}",
+            "body": {"code": "WH-N", "name": "新仓库", "keeper": world["users"]["warehouse"].pk},
         },
         {
             "name": "stock:import",

@@ -28,14 +28,24 @@ from django.urls import URLResolver, get_resolver, resolve
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
+from accounts.models import Account, AccountAssignment, Contact, GradeChange
+from approvals.models import Approval
 from attribution.models import Claim, Dispute, FollowUp, HouseholdLink
+from catalog.models import Product, ProductPrice
+from contracts.models import ContractLine, ContractRegister, SalesContract
 from deals.models import Contract, Hold, Payment, Project, Refund, Subscription, Unit
 from leads.models import Customer, SourceChannel
+from quotes.models import Enquiry, EnquiryLine, EnquiryQuestion, Quote, QuoteLine
 from reception.models import Call, DutyState, Referral, Roster, RosterEntry, Visit
 from reports.models import DayOff, Fine, Meeting, MeetingProblem, PeriodReport, WorkDiary
+from stock.models import StockBalance, StockMove, Warehouse
+from tests.contracts.fuzz_fixtures import contract_targets
+from tests.quotes.fuzz_fixtures import quote_targets
+from visits.models import DealerStock, PlannedVisit, VisitPlan, VisitRecord
 
 from .fuzz_world import ROLES, build_world, rolled_back
 
+FORM_ROLES = [*ROLES, "clerk"]  # the branch's clerk files contracts (R-12.2)
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", 10))  # per form; more for a deeper local run
 HYPOTHESIS = settings(
     max_examples=EXAMPLES,
@@ -188,6 +198,36 @@ def _salespeople(t):
     return ids(t["salespeople"])
 
 
+def _line_fields(t, price: bool = True) -> dict:
+    """Two rows of lines (R-11.3): product, quantity and unit price, and the row buttons."""
+    fields = {"rows": number(), "add": choice(["1"]), "remove": number()}
+    for i in (0, 1):
+        fields[f"line-{i}-product"] = ids(t["quote_products"])
+        fields[f"line-{i}-quantity"] = number()
+        if price:
+            fields[f"line-{i}-unit_price"] = number()
+    return fields
+
+
+def _quote_header(t) -> dict:
+    return {
+        "account": ids(t["quote_accounts"]),
+        "kind": choice(["quote", "bid"]),
+        "enquiry": ids([t["enquiry"]]),
+    }
+
+
+def _quote_fields(t) -> dict:
+    return {
+        "valid_until": date(),
+        "delivery_terms": text(),
+        "payment_terms": text(),
+        "discount_reason": text(),
+        "submit": choice(["1"]),
+        **_line_fields(t),
+    }
+
+
 def _phone():
     return st.one_of(
         st.from_regex(r"\A1[3-9][0-9]{9}\Z"),
@@ -224,6 +264,40 @@ def _xlsx() -> st.SearchStrategy:
         raw,
         st.sampled_from(["units.xlsx", "units.xls", "../../x.xlsx", "", "单元.xlsx"]),
     )
+
+
+def _scan() -> st.SearchStrategy:
+    """A contract's scan (R-12.2): a PDF or image header, or anything else, any name."""
+    content = st.one_of(
+        st.binary(max_size=200),
+        st.binary(max_size=100).map(lambda b: b"%PDF-1.4\n" + b),
+        st.binary(max_size=100).map(lambda b: b"\xff\xd8\xff" + b),
+        st.just(b""),
+    )
+    name = st.sampled_from(["scan.pdf", "photo.jpg", "../../x.pdf", "", "扫描件.png"])
+    return st.builds(lambda c, n: SimpleUploadedFile(n or "x", c), content, name)
+
+
+def _contract_fields(t) -> dict:
+    """A contract's terms and two rows of lines (R-12.1), and the "more rows" button."""
+    fields = {
+        "kind": choice(["contract", "phone_order"]),
+        "delivery_date": date(),
+        "delivery_place": text(),
+        "advance_percent": number(),
+        "payment_basis": choice(["after_invoice", "after_delivery"]),
+        "payment_terms_days": number(),
+        "invoice_before_delivery": choice(["on"]),
+        "lines-TOTAL_FORMS": number(),
+        "lines-INITIAL_FORMS": number(),
+        "more": choice(["1"]),
+    }
+    for i in (0, 1):
+        fields[f"lines-{i}-product"] = ids(t["contract_products"])
+        fields[f"lines-{i}-quantity"] = number()
+        fields[f"lines-{i}-unit_price"] = number()
+        fields[f"lines-{i}-quote_line"] = number()
+    return fields
 
 
 FORMS = [
@@ -558,6 +632,431 @@ FORMS = [
         },
         (PeriodReport,),
     ),
+    # weekly visit plans (R-9.6, R-9.7): targets from plan_targets below
+    Form(
+        "visits: plan a visit",
+        "salesperson",
+        lambda t: "/visits/plan/lines/",
+        lambda t: {
+            "office": _office(t),
+            "account": ids(t["plan_accounts"]),
+            "day": date(),
+            "purpose": text(),
+        },
+        (VisitPlan, PlannedVisit),
+    ),
+    Form(
+        "visits: the manager adds a visit",
+        "manager",
+        lambda t: f"/visits/plans/{t['plan_submitted']}/lines/",
+        lambda t: {"account": ids(t["plan_accounts"]), "day": date(), "purpose": text()},
+        (PlannedVisit,),
+        lambda t: (VisitPlan, t["plan_submitted"]),
+    ),
+    Form(
+        "visits: change a planned visit",
+        "salesperson",
+        lambda t: f"/visits/plan-lines/{t['plan_line']}/",
+        lambda t: {f"l{t['plan_line']}-day": date(), f"l{t['plan_line']}-purpose": text()},
+        (PlannedVisit,),
+        lambda t: (PlannedVisit, t["plan_line"]),
+    ),
+    Form(
+        "visits: remove a planned visit",
+        "salesperson",
+        lambda t: f"/visits/plan-lines/{t['plan_line']}/remove/",
+        lambda t: {"next": text()},
+        (PlannedVisit,),
+    ),
+    Form(
+        "visits: submit a plan",
+        "salesperson",
+        lambda t: f"/visits/plans/{t['plan_draft']}/submit/",
+        lambda t: {"next": text(), "late": choice(["0", "false"])},
+        (VisitPlan,),
+        lambda t: (VisitPlan, t["plan_draft"]),
+    ),
+    Form(
+        "visits: confirm a plan",
+        "manager",
+        lambda t: f"/visits/plans/{t['plan_submitted']}/confirm/",
+        lambda t: {"next": text()},
+        (VisitPlan,),
+        lambda t: (VisitPlan, t["plan_submitted"]),
+    ),
+    Form(
+        "visits: what became of a planned visit",
+        "salesperson",
+        lambda t: f"/visits/plan-lines/{t['plan_current_line']}/outcome/",
+        lambda t: {
+            f"o{t['plan_current_line']}-outcome": choice(["missed", "replaced", "done"]),
+            f"o{t['plan_current_line']}-reason": text(),
+        },
+        (PlannedVisit,),
+        lambda t: (PlannedVisit, t["plan_current_line"]),
+    ),
+    # visit records (R-9.7): targets from record_targets below (sales1's dealer and customer,
+    # a colleague's account and another office's, refused)
+    Form(
+        "visits: log a visit",
+        "salesperson",
+        lambda t: "/visits/new/",
+        lambda t: {
+            "account": ids(t["record_accounts"]),
+            "next": text(),
+            "date": date(),
+            "kind": choice(["first", "return", "call"]),
+            "contact": ids(t["record_contacts"]),
+            "quality_feedback": text(),
+            "demand": text(),
+            "new_products": text(),
+            "stock-TOTAL_FORMS": number(),
+            "stock-INITIAL_FORMS": number(),
+            "stock-0-product": ids(t["products"]),
+            "stock-0-quantity": number(),
+            "stock-0-note": text(),
+            "stock-1-product": ids(t["products"]),
+            "stock-1-quantity": number(),
+        },
+        (VisitRecord, DealerStock, PlannedVisit),
+    ),
+    # accounts (R-9.1–R-9.5) and deciding from the inbox (R-8): targets from account_targets
+    *[
+        Form(
+            f"accounts: edit ({role})",
+            role,
+            lambda t: f"/accounts/{t['account']}/edit/",
+            lambda t: {
+                "name": text(),
+                "kind": choice(["customer", "dealer", "government"]),
+                "address": text(),
+                "payment_habits": text(),
+                "deputy": _salespeople(t),
+                "credit_limit": number(),
+                "last_credit_review": date(),
+                "resubmit": choice(["1"]),
+                "contacts-TOTAL_FORMS": number(),
+                "contacts-INITIAL_FORMS": number(),
+                "contacts-0-id": ids(t["contacts"]),
+                "contacts-0-name": text(),
+                "contacts-0-phone": _phone(),
+                "contacts-0-email": text(),
+                "contacts-0-primary": choice(["on"]),
+                "contacts-0-DELETE": choice(["on"]),
+                "contacts-1-name": text(),
+                "contacts-1-primary": choice(["on"]),
+            },
+            (Account, Contact, AccountAssignment),
+            lambda t: (Account, t["account"]),
+        )
+        for role in ("salesperson", "manager")
+    ],
+    *[
+        Form(
+            f"accounts: grade ({role})",
+            role,
+            lambda t: f"/accounts/{t['account']}/grade/",
+            lambda t: {"grade": choice(["A", "B", "C"]), "reason": text()},
+            (Account, GradeChange),
+            lambda t: (Account, t["account"]),
+        )
+        for role in ("salesperson", "manager")
+    ],
+    Form(
+        "accounts: new",
+        "salesperson",
+        lambda t: "/accounts/new/",
+        lambda t: {
+            "office": _office(t),
+            "name": text(),
+            "credit_code": choice(["91350100000000019X", "91110000000000011A"]),
+            "kind": choice(["customer", "dealer", "government"]),
+            "region": text(),
+            "credit_limit": number(),
+        },
+        (Account,),
+    ),
+    Form(
+        "accounts: send again",
+        "salesperson",
+        lambda t: f"/accounts/{t['account_rejected']}/submit/",
+        lambda t: {"next": text()},
+        (Account, GradeChange),
+        lambda t: (Account, t["account_rejected"]),
+    ),
+    Form(
+        "accounts: reassign",
+        "manager",
+        lambda t: f"/accounts/{t['account']}/reassign/",
+        lambda t: {
+            "office": _office(t),
+            "filter": _salespeople(t),
+            f"a{t['account']}-owner": _salespeople(t),
+            f"a{t['account']}-deputy": _salespeople(t),
+            f"a{t['account']}-reason": text(),
+        },
+        (Account, AccountAssignment),
+        lambda t: (Account, t["account"]),
+    ),
+    Form(
+        "accounts: credit reviewed",
+        "manager",
+        lambda t: f"/accounts/{t['account']}/credit-reviewed/",
+        lambda t: {"back": choice(["card", "list"])},
+        (Account,),
+        lambda t: (Account, t["account"]),
+    ),
+    Form(
+        "approvals: decide",
+        "manager",
+        lambda t: f"/approvals/{t['account_step']}/decide/",
+        lambda t: {"decision": choice(["approve", "reject"]), "comment": text()},
+        (Account,),
+        lambda t: (Approval, t["account_step"]),
+    ),
+    # enquiries and quotes (R-11, R-10.2): targets from tests/quotes/fuzz_fixtures.py
+    *[
+        Form(
+            f"quotes: {what}",
+            "salesperson",
+            url,
+            lambda t, new=new: {**(_quote_header(t) if new else {}), **_quote_fields(t)},
+            (Quote, QuoteLine),
+            None if new else (lambda t: (Quote, t["quote_draft"])),
+        )
+        for what, url, new in (
+            ("new", lambda t: "/quotes/new/", True),
+            ("preview", lambda t: "/quotes/preview/", True),
+            ("edit", lambda t: f"/quotes/{t['quote_draft']}/edit/", False),
+            ("edit preview", lambda t: f"/quotes/{t['quote_draft']}/preview/", False),
+        )
+    ],
+    Form(
+        "quotes: submit",
+        "salesperson",
+        lambda t: f"/quotes/{t['quote_draft']}/submit/",
+        lambda t: {"next": text()},
+        (Quote,),
+        lambda t: (Quote, t["quote_draft"]),
+    ),
+    Form(
+        "quotes: outcome",
+        "salesperson",
+        lambda t: f"/quotes/{t['quote_approved']}/outcome/",
+        lambda t: {
+            "result": choice(["won", "lost", "expired"]),
+            "competitor": text(),
+            "competitor_price": number(),
+        },
+        (Quote,),
+        lambda t: (Quote, t["quote_approved"]),
+    ),
+    Form(
+        "quotes: log an enquiry",
+        "salesperson",
+        lambda t: "/quotes/enquiries/new/",
+        lambda t: {
+            "account": ids(t["quote_accounts"]),
+            "kind": choice(["enquiry", "tender"]),
+            "source": text(),
+            "received_on": date(),
+            "deadline": date(),
+            "estimated_amount": number(),
+            "description": text(),
+            **_line_fields(t, price=False),
+            "submit": choice(["1"]),
+        },
+        (Enquiry, EnquiryLine),
+    ),
+    Form(
+        "quotes: ask for the bid decision",
+        "salesperson",
+        lambda t: f"/quotes/enquiries/{t['enquiry']}/submit/",
+        lambda t: {"next": text()},
+        (Enquiry,),
+        lambda t: (Enquiry, t["enquiry"]),
+    ),
+    Form(
+        "quotes: ask a question",
+        "salesperson",
+        lambda t: f"/quotes/enquiries/{t['enquiry']}/ask/",
+        lambda t: {"to": choice(["technician", "purchasing"]), "question": text()},
+        (EnquiryQuestion,),
+    ),
+    # the answer is the technician's or purchasing's: the manager's is refused, whatever sent
+    Form(
+        "quotes: answer",
+        "manager",
+        lambda t: f"/quotes/questions/{t['question']}/answer/",
+        lambda t: {"answer": text(), "back": choice(["enquiry"])},
+        (EnquiryQuestion,),
+        lambda t: (EnquiryQuestion, t["question"]),
+    ),
+    # products (R-10.1): the manager; stock (R-10.3): the branch's warehouse keeper
+    Form(
+        "catalog: new product",
+        "manager",
+        lambda t: "/products/new/",
+        lambda t: {
+            "code": text(),
+            "name": text(),
+            "specification": text(),
+            "unit": text(),
+            "tax_rate": number(),
+            "list_price": number(),
+            "floor_price": number(),
+            "cost": number(),
+            "effective_from": date(),
+        },
+        (Product, ProductPrice),
+    ),
+    Form(
+        "catalog: new price",
+        "manager",
+        lambda t: f"/products/{t['product']}/",
+        lambda t: {
+            "effective_from": date(),
+            "list_price": number(),
+            "floor_price": number(),
+            "cost": number(),
+        },
+        (ProductPrice,),
+        lambda t: (Product, t["product"]),
+    ),
+    Form(
+        "catalog: stop selling",
+        "manager",
+        lambda t: f"/products/{t['product']}/deactivate/",
+        lambda t: {"active": text()},  # takes nothing: whatever comes is ignored
+        (Product,),
+    ),
+    Form(
+        "catalog: sell again",
+        "manager",
+        lambda t: f"/products/{t['product_inactive']}/reactivate/",
+        lambda t: {"active": text()},
+        (Product,),
+    ),
+    Form(
+        "stock: receive goods",
+        "warehouse",
+        lambda t: "/stock/receive/",
+        lambda t: {
+            "office": st.just(str(t["branch"])),
+            "warehouse": ids(t["warehouses"]),
+            "product": ids(t["products"]),
+            "quantity": number(),
+            "supplier": text(),
+            "reference": text(),
+        },
+        (StockMove, StockBalance),
+    ),
+    Form(
+        "stock: adjust",
+        "warehouse",
+        lambda t: "/stock/adjust/",
+        lambda t: {
+            "office": st.just(str(t["branch"])),
+            "warehouse": ids(t["warehouses"]),
+            "product": ids(t["products"]),
+            "quantity": number(),
+            "reason": text(),
+        },
+        (StockMove, StockBalance),
+    ),
+    Form(
+        "stock: new warehouse",
+        "warehouse",
+        lambda t: "/stock/warehouses/new/",
+        lambda t: {
+            "office": st.just(str(t["branch"])),
+            "code": text(),
+            "name": text(),
+            "keeper": ids(t["keepers"]),
+        },
+        (Warehouse,),
+    ),
+    Form(
+        "stock: import products and opening stock",
+        "manager",
+        lambda t: "/stock/import/",
+        lambda t: {"office": _office(t), "file": st.one_of(_xlsx(), text())},
+        (Product, ProductPrice, StockMove),
+    ),
+    # sales contracts (R-12): targets from tests/contracts/fuzz_fixtures.py
+    Form(
+        "contracts: new",
+        "salesperson",
+        lambda t: "/contracts/new/",
+        lambda t: {
+            "account": ids(t["contract_accounts"]),
+            "quote": number(),
+            **_contract_fields(t),
+        },
+        (SalesContract, ContractLine),
+    ),
+    Form(
+        "contracts: edit",
+        "salesperson",
+        lambda t: f"/contracts/{t['contract_draft']}/edit/",
+        lambda t: {"account": ids(t["contract_accounts"]), **_contract_fields(t)},
+        (SalesContract, ContractLine),
+        lambda t: (SalesContract, t["contract_draft"]),
+    ),
+    Form(
+        "contracts: submit",
+        "salesperson",
+        lambda t: f"/contracts/{t['contract_draft']}/submit/",
+        lambda t: {"next": text(), "status": text()},
+        (SalesContract, Approval),
+        lambda t: (SalesContract, t["contract_draft"]),
+    ),
+    *[
+        Form(
+            f"contracts: {what}",
+            "manager",
+            url,
+            lambda t: {"reason": text(), "status": text()},
+            (SalesContract, ContractLine),
+            watch,
+        )
+        for what, url, watch in (
+            (
+                "cancel",
+                lambda t: f"/contracts/{t['contract_signed']}/cancel/",
+                lambda t: (SalesContract, t["contract_signed"]),
+            ),
+            (
+                "fulfil",
+                lambda t: f"/contracts/{t['contract_signed']}/fulfil/",
+                lambda t: (SalesContract, t["contract_signed"]),
+            ),
+            (
+                "close",
+                lambda t: f"/contracts/{t['contract_fulfilled']}/close/",
+                lambda t: (SalesContract, t["contract_fulfilled"]),
+            ),
+        )
+    ],
+    Form(
+        "contracts: file",
+        "clerk",
+        lambda t: f"/contracts/{t['contract_to_file']}/file/",
+        lambda t: {
+            "office": st.just(str(t["branch_office"])),
+            "scan": st.one_of(_scan(), text()),
+            "back": choice(["detail"]),
+        },
+        (SalesContract,),
+        lambda t: (SalesContract, t["contract_to_file"]),
+    ),
+    Form(
+        "contracts: close the register",
+        "clerk",
+        lambda t: "/contracts/register/close/",
+        lambda t: {"office": st.just(str(t["branch_office"])), "month": garbage()},
+        (ContractRegister,),
+    ),
     # the two forms anyone may post
     Form(
         "login",
@@ -610,6 +1109,35 @@ FORMS = [
                 lambda t: {"tab": choice(["active", "deal", "released"]), "page": number()},
             ),
             ("/finance/", "finance", lambda t: {"date": date()}),
+            ("/contracts/", "finance", lambda t: {"status": text()}),
+            ("/contracts/new/", "salesperson", lambda t: {"quote": garbage()}),
+            (
+                "/contracts/register/",
+                "manager",
+                lambda t: {"office": _office(t), "month": garbage(), "format": choice(["xlsx"])},
+            ),
+            ("/contracts/register/pdf/", "manager", lambda t: {"month": garbage()}),
+            ("/contracts/filing/", "manager", lambda t: {"office": garbage()}),
+            ("/contracts/pipeline/branch/", "manager", lambda t: {"office": garbage()}),
+            (
+                "/visits/",
+                "manager",
+                lambda t: {
+                    "account": ids(t["record_accounts"]),
+                    "salesperson": _salespeople(t),
+                    "from": date(),
+                    "to": date(),
+                    "page": number(),
+                },
+            ),
+            ("/visits/new/", "salesperson", lambda t: {"account": text(), "next": text()}),
+            ("/accounts/overdue/", "manager", lambda t: {"office": _office(t)}),
+            ("/accounts/", "salesperson", lambda t: {"scope": choice(["mine", "branch"])}),
+            (
+                "/accounts/assignment/",
+                "manager",
+                lambda t: {"office": _office(t), "salesperson": _salespeople(t), "page": number()},
+            ),
             ("/reports/diary/", "salesperson", lambda t: {"date": date()}),
             ("/reports/diaries/", "manager", lambda t: {"date": date()}),
             ("/reports/fines/", "manager", lambda t: {"month": garbage()}),
@@ -621,6 +1149,13 @@ FORMS = [
                 lambda t: {"kind": choice(["weekly", "monthly"]), "date": date()},
             ),
             ("/reports/team-report/", "manager", lambda t: {"date": date()}),
+            (
+                "/visits/plan/",
+                "salesperson",
+                lambda t: {"office": _office(t), "week": choice(["this", "next"])},
+            ),
+            ("/visits/plans/", "manager", lambda t: {"week": choice(["this", "next"])}),
+            ("/visits/plan/status/", "salesperson", lambda t: {"office": garbage()}),
             *[
                 (
                     path,
@@ -656,10 +1191,116 @@ class Tally:
     changed: list = dataclasses.field(default_factory=list)
 
 
+def plan_targets(world: dict) -> dict:
+    """R-9.6: sales1's draft of next week and plan of this week, sales2's submitted plan
+    (tests/visits/plan_fixtures.py), and accounts of theirs and of another office's."""
+    from django.utils import timezone
+
+    from staff.models import Office, User
+    from tests.visits.plan_fixtures import account_of, plan_world
+
+    office = Office.objects.get(pk=world["targets"]["office"])
+    users = world["users"]
+    p = plan_world(
+        office=office,
+        a=users["salesperson"],
+        b=User.objects.get(username="sales2"),
+        manager=users["manager"],
+        now=timezone.now(),
+    )
+    river = Office.objects.get(code="riverside")
+    elsewhere = account_of(river, User.objects.get(username="sales-riverside"))
+    return {
+        "plan_draft": p["draft"].pk,
+        "plan_line": p["draft_line"].pk,
+        "plan_submitted": p["submitted"].pk,
+        "plan_current_line": p["current_line"].pk,
+        "plan_accounts": [p["a_spare"].pk, p["b_spare"].pk, elsewhere.pk],
+    }
+
+
+def account_targets(world: dict) -> dict:
+    """R-9.1: sales1's approved account (with a contact), rejected account, and a pending one
+    whose step the manager decides."""
+    from accounts.factories import AccountFactory
+    from approvals.services import approval_submit
+    from staff.models import Office
+
+    office = Office.objects.get(pk=world["targets"]["office"])
+    sales1 = world["users"]["salesperson"]
+    account = AccountFactory(office=office, author=sales1, status="approved")
+    contact = Contact.objects.create(account=account, name="张经理", primary=True)
+    rejected = AccountFactory(office=office, author=sales1, status="rejected")
+    pending = AccountFactory(office=office, author=sales1)
+    approval_submit(document=pending, actor=sales1, now=account.created_at)
+    return {
+        "account": account.pk,
+        "contacts": [contact.pk],
+        "account_rejected": rejected.pk,
+        "account_step": pending.approvals().get().pk,
+    }
+
+
+def record_targets(world: dict) -> dict:
+    """R-9.7: sales1's dealer (graded, overdue, with a contact) and customer, sales2's account
+    and another office's (both refused: 404)."""
+    import datetime
+
+    from accounts.factories import AccountFactory
+    from staff.models import Office, User
+
+    office = Office.objects.get(pk=world["targets"]["office"])
+    sales1 = world["users"]["salesperson"]
+    old = datetime.datetime(2026, 1, 5, tzinfo=datetime.UTC)
+    dealer = AccountFactory(
+        office=office, author=sales1, kind="dealer", grade="A", status="approved", created_at=old
+    )
+    customer = AccountFactory(office=office, author=sales1, status="approved", created_at=old)
+    theirs = AccountFactory(
+        office=office, author=User.objects.get(username="sales2"), status="approved"
+    )
+    river = Office.objects.get(code="riverside")
+    elsewhere = AccountFactory(
+        office=river, author=User.objects.get(username="sales-riverside"), status="approved"
+    )
+    contacts = [
+        Contact.objects.create(account=dealer, name="王总", primary=True).pk,
+        Contact.objects.create(account=theirs, name="李总", primary=True).pk,
+    ]
+    return {
+        "record_accounts": [dealer.pk, customer.pk, theirs.pk, elsewhere.pk],
+        "record_contacts": contacts,
+    }
+
+
+def stock_targets(world: dict) -> dict:
+    """R-10: the demo branch, its warehouses and one of another office (refused), the
+    products (one no longer sold), the staff as keepers (only the branch's keeper is taken)."""
+    from staff.models import Office, User
+
+    river = Office.objects.get(code="riverside")
+    Warehouse.objects.create(office=river, code="WH-R", name="江畔仓库")
+    return {
+        "branch": Office.objects.get(code="demo-branch").pk,
+        "warehouses": list(Warehouse.objects.order_by("pk").values_list("pk", flat=True)),
+        "products": list(Product.objects.order_by("pk").values_list("pk", flat=True)),
+        "product": Product.objects.filter(active=True).earliest("pk").pk,
+        "product_inactive": Product.objects.filter(active=False).earliest("pk").pk,
+        "keepers": list(User.objects.order_by("pk").values_list("pk", flat=True)[:40]),
+    }
+
+
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
     with rolled_back(django_db_blocker):
-        yield build_world()
+        built = build_world()
+        built["targets"] |= plan_targets(built)
+        built["targets"] |= account_targets(built)
+        built["targets"] |= quote_targets(built)
+        built["targets"] |= stock_targets(built)
+        built["targets"] |= record_targets(built)
+        built["targets"] |= contract_targets(built)
+        yield built
 
 
 def _state(form: Form, t: dict):
@@ -722,7 +1363,7 @@ def _fuzz(form: Form, client: Client, t: dict, tally: Tally) -> None:
     run()
 
 
-@pytest.mark.parametrize("role", [*ROLES, "anonymous"])
+@pytest.mark.parametrize("role", [*FORM_ROLES, "anonymous"])
 def test_every_form_of_the_role_survives_bad_input(db, world, role):
     forms = [form for form in FORMS if form.role == role]
     client = Client(raise_request_exception=False)
@@ -752,6 +1393,13 @@ PAGE_APPS = [
     "reports",
     "workspace",
     "notifications",
+    "accounts",
+    "approvals",
+    "quotes",
+    "catalog",
+    "stock",
+    "visits",
+    "contracts",
 ]
 
 
@@ -771,13 +1419,13 @@ def test_every_page_that_takes_a_post_is_fuzzed(world):
     posting = {name for name, view in _page_views() if "POST" in inspect.getsource(view)}
     assert len(posting) >= 30, posting
     assert posting - fuzzed == set()
-    assert {form.role for form in FORMS} == {*ROLES, "anonymous"}
+    assert {form.role for form in FORMS} == {*FORM_ROLES, "anonymous"}
 
 
 DEEP_JSON = "[" * 50_000 + "]" * 50_000
 
 
-@pytest.mark.parametrize("role", [*ROLES, "anonymous"])
+@pytest.mark.parametrize("role", [*FORM_ROLES, "anonymous"])
 def test_a_deeply_nested_json_body_to_every_form(db, world, role):
     """Pages read forms, not JSON; a JSON body nested 50,000 deep (which made the API's
     decoder recurse until a 500) is still no 500 on any of them (issue 13)."""

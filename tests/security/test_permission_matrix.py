@@ -49,6 +49,7 @@ from tests.security.matrix_data import (
     PERSONAS,
     PHONES,
     PRODUCT_COST,
+    RECORD_TEXT,
     SP_OWN_PHONES,
     World,
     build_world,
@@ -215,6 +216,19 @@ def phones_not_in_full(world: World, scope: str, persona: str) -> list[str]:
 
 
 STOCK = "WH CL MA DI"  # stock.view: the warehouse keeper, the clerk, the manager (director)
+QUOTE_KINDS = ("quote", "enquiry")  # the API's basenames of quotes and enquiries (R-11)
+
+
+def record_account(world: World, scope: str, persona: str) -> dict:
+    """The visit record form of the scope's account (R-9.7)."""
+    return {"account": world.pk("account", scope)}
+
+
+def records_hidden(world: World, scope: str, persona: str) -> list[str]:
+    """R-9.1, R-9.7: a salesperson reads their own accounts' visit records, a manager the
+    branch's, the director all."""
+    readable = {"SP": {"own"}, "MA": {"own", "peer"}, "DI": {"own", "peer", "other"}}
+    return [text for s, text in RECORD_TEXT.items() if s not in readable.get(persona, set())]
 
 
 def cost_hidden(world: World, scope: str, persona: str) -> list[str]:
@@ -564,6 +578,25 @@ API = [
     on_object(
         "account-grade", "account", "SP MA DI", method="POST", no=404, peer=who("MA DI", OK, 404)
     ),
+    # the profile (R-9.1): the owner and the branch's manager (a pending account: 409)
+    on_object(
+        "account-detail", "account", "SP MA DI", method="PATCH", no=404, peer=who(MANAGES, OK, 404)
+    ),
+    # R-9.4: the branch's manager reassigns; the owner sees the account but may not (403)
+    Row(
+        "account-reassign",
+        "POST",
+        kind="account",
+        own=who(MANAGES, OK, 404, SP=403),
+        peer=who(MANAGES, OK, 404),
+        other=who("DI", OK, 404),
+    ),
+    # visit records (R-9.7): accounts.view reads (a salesperson their accounts' records, the
+    # manager the branch's); a record on an account the user does not see is a 404 (the
+    # service's visits.record: its owner or deputy, the branch's manager); overdue (R-9.8)
+    api_any("visit-record-list", "SP MA DI", hidden=records_hidden),
+    api_any("visit-record-list", "SP MA DI", method="POST"),
+    Row("account-overdue", own=who("SP MA DI")),
     # products (R-10.1): any member reads, the cost for MA DI FI only; the manager creates
     Row("product-list", own=who(STAFF), hidden=cost_hidden),
     api_any("product-list", "MA", method="POST"),  # catalog.manage
@@ -572,6 +605,33 @@ API = [
     api_any("warehouse-list", STOCK, method="POST"),
     api_any("stock-list", STOCK),
     api_any("stock-adjustment-list", "WH", method="POST"),
+    # enquiries and quotes (R-11, R-9.1): quotes.view / quotes.create; a salesperson's own
+    # account's documents, the branch's for its manager (the director: all); someone else's
+    # is not there (404). The questions' queue and answers: technician and purchasing only
+    *[
+        api_any(f"{kind}-list", "SP MA DI", method=m)
+        for kind in QUOTE_KINDS
+        for m in ("GET", "POST")
+    ],
+    *[
+        on_object(f"{kind}-detail", kind, "SP MA DI", no=404, peer=who(MANAGES, 200, 404))
+        for kind in QUOTE_KINDS
+    ],
+    *[
+        on_object(name, kind, "SP MA DI", method=m, no=404, peer=who(MANAGES, OK, 404))
+        for name, kind, m in (
+            ("quote-detail", "quote", "PATCH"),
+            ("quote-submit", "quote", "POST"),
+            ("quote-outcome", "quote", "POST"),
+            ("enquiry-detail", "enquiry", "PATCH"),
+            ("enquiry-submit", "enquiry", "POST"),
+            ("enquiry-questions", "enquiry", "POST"),
+        )
+    ],
+    api_any("enquiry-question-list", ""),  # quotes.answer
+    Row(
+        "enquiry-question-answer", "POST", kind="question", own=who(""), peer=who(""), other=who("")
+    ),
 ]
 
 # Reachable without logging in (salesoffice/urls.py), and why:
@@ -716,14 +776,261 @@ SALES_DEPARTMENT = [
     Row("accounts:list", own=who("SP MA DI")),  # accounts.view
     Row("accounts:new", own=who("SP MA")),  # accounts.create
     on_object("accounts:card", "account", "SP MA DI", no=404, peer=who("MA DI", 200, 404)),
+    # the edit page and the card's forms (R-9.1, R-9.3): the account's people and the branch's
+    # manager; a colleague's account and another branch's are not there (404)
+    on_object("accounts:edit", "account", "SP MA DI", no=404, peer=who(MANAGES, 200, 404)),
+    on_object(
+        "accounts:edit", "account", "SP MA DI", method="POST", no=404, peer=who(MANAGES, OK, 404)
+    ),
+    on_object(
+        "accounts:grade", "account", "SP MA DI", method="POST", no=404, peer=who(MANAGES, OK, 404)
+    ),
+    # sending it again: its author, owner or deputy; not the manager who decides it (R-8.1)
+    Row(
+        "accounts:submit",
+        "POST",
+        kind="account",
+        own=who("SP", OK, 404, MA=403, DI=403),
+        peer=who("", OK, 404, MA=403, DI=403),
+        other=who("", OK, 404, DI=403),
+    ),
+    # R-9.4, R-9.5: the branch's manager (accounts.assign, accounts.manage_credit); the owner
+    # sees the account but may not (403)
+    *[
+        Row(
+            name,
+            "POST",
+            kind="account",
+            own=who(MANAGES, OK, 404, SP=403),
+            peer=who(MANAGES, OK, 404),
+            other=who("DI", OK, 404),
+        )
+        for name in ("accounts:reassign", "accounts:credit_reviewed")
+    ],
+    page("accounts:assignment", MANAGES),  # accounts.assign
     # products (R-10.1): catalog.view for the staff, the cost column for MA DI FI only
     Row("catalog:list", own=who(STAFF), export=True, hidden=cost_hidden),
     Row("catalog:card", kind="product", own=who(STAFF), hidden=cost_hidden),
     Row("catalog:card", "POST", kind="product", own=who("MA", OK)),  # catalog.manage
+    Row("catalog:new", own=who("MA")),  # catalog.manage: the manager adds a product
+    Row("catalog:new", "POST", own=who("MA", OK)),
+    Row("catalog:deactivate", "POST", kind="product", own=who("MA", OK)),  # catalog.manage
+    Row("catalog:reactivate", "POST", kind="product", own=who("MA", OK)),
     page("stock:page", STOCK),  # stock.view (R-10.3)
     page("stock:adjust", "WH", method="POST"),  # stock.adjust: the warehouse keeper
+    page("stock:receive", "WH", method="POST"),  # stock.adjust: the keeper receives goods
+    page("stock:warehouse_new", STOCK),  # stock.create_warehouse: API.md's POST /warehouses/
+    page("stock:warehouse_new", STOCK, method="POST"),
     page("stock:import", MANAGES),  # stock.import
     page("stock:import", MANAGES, method="POST"),
+    # weekly visit plans (R-9.6, R-9.7): visits.plan, a salesperson's own plans;
+    # visits.view_plans (MA DI) reads the branch's; visits.confirm_plan (MA) changes a
+    # submitted plan and confirms it, never one's own. Someone else's plan is not there (404)
+    # for whoever may not read it; the director reads but neither changes nor confirms (403)
+    page("visits:plan", "SP"),
+    page("visits:plan_add", "SP", method="POST"),
+    page("visits:plan_status", "SP MA DI"),
+    page("visits:plans", MANAGES),
+    on_object(
+        "visits:plan_review",
+        "visit_plan",
+        "MA DI",
+        own=who("MA DI", 200, 404, SP=403),
+        peer=who("MA DI", 200, 404),
+    ),
+    *[
+        on_object(
+            name,
+            kind,
+            "",
+            method="POST",
+            own=who("SP MA", OK, 404, DI=403),
+            peer=who("MA", OK, 404, DI=403),
+        )
+        for name, kind in (
+            ("visits:plan_line_add", "visit_plan"),
+            ("visits:plan_line", "plan_line"),
+            ("visits:plan_line_remove", "plan_line"),
+        )
+    ],
+    *[
+        on_object(
+            name,
+            kind,
+            "",
+            method="POST",
+            own=who("SP", OK, 404, MA=403, DI=403),
+            peer=who("", OK, 404, MA=403, DI=403),
+        )
+        for name, kind in (
+            ("visits:plan_submit", "visit_plan"),
+            ("visits:plan_line_outcome", "plan_line"),
+        )
+    ],
+    on_object(
+        "visits:plan_confirm",
+        "visit_plan",
+        "",
+        method="POST",
+        own=who("MA", OK, 404, SP=403, DI=403),
+        peer=who("MA", OK, 404, DI=403),
+    ),
+    # visit records (R-9.7) and overdue accounts (R-9.8): accounts.view reads; the form of an
+    # account is for who may record on it (visits.record: its owner or deputy, the branch's
+    # manager, the director); an account the user does not see is not there (404)
+    Row("accounts:overdue", own=who("SP MA DI")),
+    Row("visits:records", own=who("SP MA DI"), hidden=records_hidden),
+    Row("visits:new", own=who("SP MA DI")),  # without an account: the picker
+    Row(
+        "visits:new",
+        query=record_account,
+        own=who("SP MA DI"),
+        peer=who(MANAGES, 200, 403, SP=404),
+        other=who("DI", 200, 403, SP=404, MA=404),
+    ),
+    Row(
+        "visits:new",
+        "POST",
+        body=record_account,
+        own=who("SP MA DI", OK),
+        peer=who(MANAGES, OK, 403, SP=404),
+        other=who("DI", OK, 403, SP=404, MA=404),
+    ),
+    # enquiries and quotes (R-11): the lists and the editors for quotes.view / quotes.create;
+    # a document is its account's people's and the branch manager's (404 for anyone else); an
+    # unapproved quote is not printed (409); the questions' queue is the technician's and
+    # purchasing's (403), a question not theirs is not there (404)
+    *[Row(name, own=who("SP MA DI")) for name in ("quotes:list", "quotes:new", "quotes:enquiries")],
+    Row("quotes:enquiry_new", own=who("SP MA DI")),
+    *[
+        Row(name, "POST", own=who("SP MA DI", OK))
+        for name in ("quotes:new", "quotes:preview", "quotes:enquiry_new")
+    ],
+    *[
+        on_object(name, kind, "SP MA DI", no=404, peer=who(MANAGES, 200, 404))
+        for name, kind in (
+            ("quotes:detail", "quote"),
+            ("quotes:edit", "quote"),
+            ("quotes:enquiry", "enquiry"),
+        )
+    ],
+    on_object("quotes:pdf", "quote", "SP MA DI", ok=409, no=404, peer=who(MANAGES, 409, 404)),
+    *[
+        on_object(name, kind, "SP MA DI", method="POST", no=404, peer=who(MANAGES, OK, 404))
+        for name, kind in (
+            ("quotes:edit", "quote"),
+            ("quotes:edit_preview", "quote"),
+            ("quotes:submit", "quote"),
+            ("quotes:outcome", "quote"),
+            ("quotes:enquiry_submit", "enquiry"),
+            ("quotes:enquiry_ask", "enquiry"),
+        )
+    ],
+    Row("quotes:questions", own=who("")),
+    Row(
+        "quotes:answer",
+        "POST",
+        kind="question",
+        own=who("", no=404),
+        peer=who("", no=404),
+        other=who("", no=404),
+    ),
+]
+
+# sales contracts (R-12): contracts.view for the list; a contract is seen by its salesperson,
+# the branch's manager, clerk and finance, the director (contracts.selectors
+# .contracts_visible_to) and is not there (404) for anyone else. Its salesperson edits and
+# submits it; the manager cancels, fulfils and closes it (a salesperson a signed one: 403);
+# the branch's clerk files it; the scan is downloaded by whoever sees the contract.
+CONTRACT_READERS = "SP MA DI FI CL"
+BRANCH_CONTRACT_READERS = "MA DI FI CL"
+
+
+def _contract(name, method="GET", *, own, peer, other, ok=None):
+    return Row(name, method, kind="sales_contract", own=own, peer=peer, other=other)
+
+
+def _contract_salesperson(name, method="GET"):
+    ok = 200 if method == "GET" else OK
+    seen = {p: 403 for p in BRANCH_CONTRACT_READERS.split()}
+    return _contract(
+        name,
+        method,
+        own=who("SP", ok, 404, **seen),
+        peer=who("", ok, 404, **seen),
+        other=who("", ok, 404, DI=403),
+    )
+
+
+def _contract_manager(name, method="GET"):
+    ok = 200 if method == "GET" else OK
+    return _contract(
+        name,
+        method,
+        own=who(MANAGES, ok, 404, SP=403, FI=403, CL=403),
+        peer=who(MANAGES, ok, 404, FI=403, CL=403),
+        other=who("DI", ok, 404),
+    )
+
+
+CONTRACT_PAGES = [
+    Row("contracts:list", own=who(CONTRACT_READERS)),
+    Row("contracts:new", own=who("SP")),  # contracts.create
+    Row("contracts:new", "POST", own=who("SP", OK)),
+    _contract(
+        "contracts:detail",
+        own=who(CONTRACT_READERS, 200, 404),
+        peer=who(BRANCH_CONTRACT_READERS, 200, 404),
+        other=who("DI", 200, 404),
+    ),
+    _contract(
+        "contracts:scan",
+        own=who(CONTRACT_READERS, 200, 404),
+        peer=who(BRANCH_CONTRACT_READERS, 200, 404),
+        other=who("DI", 200, 404),
+    ),
+    _contract_salesperson("contracts:edit"),
+    _contract_salesperson("contracts:edit", "POST"),
+    _contract_salesperson("contracts:submit", "POST"),
+    _contract_manager("contracts:cancel"),
+    _contract_manager("contracts:cancel", "POST"),
+    _contract_manager("contracts:fulfil", "POST"),
+    _contract_manager("contracts:close", "POST"),
+    # contracts.file: the branch's clerk (R-12.2)
+    _contract(
+        "contracts:file",
+        "POST",
+        own=who("CL", OK, 404, SP=403, MA=403, DI=403, FI=403),
+        peer=who("CL", OK, 404, MA=403, DI=403, FI=403),
+        other=who("", OK, 404, DI=403),
+    ),
+    page("contracts:filing", "CL MA DI"),  # contracts.filing
+    page("contracts:register", "CL MA DI", export=True),
+    page("contracts:register_pdf", "CL MA DI"),
+    page("contracts:register_close", "CL", method="POST"),  # contracts.close_register
+    Row("contracts:pipeline", own=who("SP")),  # contracts.pipeline
+    page("contracts:branch_pipeline", MANAGES),  # contracts.branch_pipeline
+]
+
+CONTRACT_API = [
+    api_any("sales-contract-list", CONTRACT_READERS),
+    api_any("sales-contract-list", "SP", method="POST"),
+    _contract(
+        "sales-contract-detail",
+        own=who(CONTRACT_READERS, 200, 404),
+        peer=who(BRANCH_CONTRACT_READERS, 200, 404),
+        other=who("DI", 200, 404),
+    ),
+    _contract_salesperson("sales-contract-detail", "PATCH"),
+    _contract_salesperson("sales-contract-submit", "POST"),
+    _contract_manager("sales-contract-cancel", "POST"),
+    _contract(
+        "sales-contract-file",
+        "POST",
+        own=who("CL", OK, 404, SP=403, MA=403, DI=403, FI=403),
+        peer=who("CL", OK, 404, MA=403, DI=403, FI=403),
+        other=who("", OK, 404, DI=403),
+    ),
 ]
 
 PAGE_ROWS = _with_get_405(
@@ -735,16 +1042,21 @@ PAGE_ROWS = _with_get_405(
     + FINANCE
     + REPORTS
     + SALES_DEPARTMENT
+    + CONTRACT_PAGES
 )
-API_ROWS = _with_get_405(API)
+API_ROWS = _with_get_405(API + CONTRACT_API)
 TABLE = PAGE_ROWS + API_ROWS + PUBLIC + ADMIN_ROWS
 
 # ---------------------------------------------------------------- running a cell
 
 
 def _project_tables() -> list[str]:
-    labels = ["staff", "leads", "attribution", "reception", "deals", "reports"]
+    labels = ["staff", "leads", "attribution", "reception", "deals", "reports", "visits"]
+    labels += ["accounts", "approvals"]
     labels += ["notifications", "common", "auth", "authtoken"]
+    labels += ["catalog", "stock"]  # products and stock (R-10)
+    labels += ["contracts"]  # sales contracts (R-12)
+    labels += ["quotes"]  # enquiries and quotes (R-11)
     return sorted(
         {
             m._meta.db_table

@@ -53,7 +53,8 @@ ALLOWED_WORDS = {
 # identifiers shown as they are: the test world's usernames (m-sp) and office codes
 # (matrix-a), contract numbers (HT-MATRIX-A-0001), time zones (Asia/Shanghai), square metres
 CODES = re.compile(
-    r"\bm-[a-z0-9]+\b|\bmatrix-[ab]\b|\b[A-Z0-9]+(?:-[A-Z0-9]+)+\b|\b[A-Z][a-z]+/[A-Za-z_]+\b|m²",
+    r"\bm-[a-z0-9]+\b|\bmatrix-[ab]\b|\b[A-Z0-9]+(?:-[A-Z0-9]+)+\b|\b[A-Z][a-z]+/[A-Za-z_]+\b|m²"
+    r"|\b[ABC]\b",  # an account's grade is named by its letter, A, B or C
     re.ASCII,  # a word boundary between 为 and m-sp too
 )
 

@@ -38,6 +38,8 @@ from reports.models import Fine, WorkDiary
 from reports.periodic import report_period, report_submit
 from reports.services import diary_reply
 from staff.models import User
+from tests.contracts import xss_fixtures as contract_text
+from tests.quotes import xss_fixtures as quote_text
 from tests.security.test_field_exposure import (
     HTMX,
     TODAY,
@@ -322,10 +324,115 @@ def plant(world) -> None:
             format="json",
         )
     )
+    _plant_accounts(world, api, ok)
+    _plant_stock(world, api, ok)
+    _plant_visit_records(world, api, ok)
+    quote_text.plant_quotes(world, api, ok, payload)  # enquiries and quotes (R-11)
+    contract_text.plant_contracts(world, api, ok, payload, NOW)  # sales contracts (R-12)
     u["d"] = d
     world["customers"] |= {"xa": ca, "xb": cb}
+    # weekly visit plans (R-9.6, R-9.7): a visit's purpose, why a planned visit was missed
+    from tests.visits.plan_fixtures import plan_world
+
+    plan_world(
+        office=sunny, a=a, b=b, manager=manager, now=NOW,
+        purpose=payload("visit plan purpose", 300), reason=payload("visit plan missed reason"),
+    )  # fmt: skip
     world["units"] += imported
     assert Claim.objects.filter(owner=d).exists()
+
+
+def _plant_accounts(world, api, ok) -> None:
+    """The sales department's free text (R-9.1, R-9.3, R-9.4, R-8.1): an account's name and
+    contact, a grade proposal's reason, a reassignment's reason, a rejection's comment."""
+    from accounts.rules import org_check_char, uscc_check_char
+    from approvals.models import Approval
+
+    a, b, manager = world["users"]["a"], world["users"]["b"], world["users"]["manager"]
+
+    def code(n):
+        org = f"{n:08d}"
+        body = "91350100" + org + org_check_char(org)
+        return body + uscc_check_char(body)
+
+    def new(n, name):
+        body = {"office": world["sunny"].pk, "name": name, "credit_code": code(n)}
+        body["contacts"] = [{"name": payload("account contact name", 100), "primary": True}]
+        return ok(api(a).post("/api/v1/accounts/", body, format="json"))
+
+    def decide(account, **body):
+        step = Approval.objects.get(document_type="account", document_id=account["id"], void=False)
+        ok(api(manager).post(f"/api/v1/approvals/{step.pk}/decide/", body, format="json"))
+
+    account = new(77701, payload("account name", 200))
+    decide(account, decision="approve")
+    reason = payload("grade proposal reason")
+    ok(api(a).post(f"/api/v1/accounts/{account['id']}/grade/", {"grade": "A", "reason": reason}))
+    body = {"owner": a.pk, "deputy": b.pk, "reason": payload("account reassignment reason")}
+    ok(api(manager).post(f"/api/v1/accounts/{account['id']}/reassign/", body, format="json"))
+    decide(new(77702, "驳回客户"), decision="reject", comment=payload("account rejection comment"))
+
+
+def _plant_visit_records(world, api, ok) -> None:
+    """Visit records (R-9.7): the market information of a's visit to a dealer and its stock
+    note (the API); an account overdue for a visit (R-9.8) with a payload for a name."""
+    from accounts.factories import AccountFactory
+    from catalog.models import Product
+
+    a, sunny = world["users"]["a"], world["sunny"]
+    opened = NOW - datetime.timedelta(days=40)
+    dealer = AccountFactory(
+        office=sunny, author=a, kind="dealer", grade="A", status="approved", created_at=opened
+    )
+    AccountFactory(
+        office=sunny, author=a, grade="B", status="approved", created_at=opened,
+        name=payload("overdue account name", 200),
+    )  # fmt: skip
+    body = {field: payload(f"visit record {field}", 4000) for field in RECORD_FIELDS}
+    body |= {"account": dealer.pk, "date": TODAY.isoformat(), "kind": "first"}
+    line = {"product": Product.objects.order_by("pk").first().pk, "quantity": "0"}
+    body["dealer_stock"] = [{**line, "note": payload("dealer stock note", 2000)}]
+    ok(api(a).post("/api/v1/visit-records/", body, format="json"))
+
+
+def _plant_stock(world, api, ok) -> None:
+    """Products and stock (R-10.1, R-10.3): a product's name, specification and unit (the
+    API), a warehouse's name (the API), a receipt's supplier and delivery note (the page), an
+    adjustment's reason (the API)."""
+    manager, keeper, sunny = world["users"]["manager"], world["users"]["warehouse"], world["sunny"]
+    product = ok(
+        api(manager).post(
+            "/api/v1/products/",
+            {
+                "code": "XSS-1",
+                "name": payload("product name", 200),
+                "specification": payload("product specification", 200),
+                "unit": payload("product unit", 20),
+                "list_price": "10.00",
+                "floor_price": "8.00",
+                "cost": "5.00",
+            },
+            format="json",
+        )
+    )
+    body = {"office": sunny.pk, "code": "WH-X", "name": payload("warehouse name", 100)}
+    store = ok(api(manager).post("/api/v1/warehouses/", {**body, "keeper": keeper.pk}))
+    page = Client()
+    page.force_login(keeper)
+    response = page.post(
+        "/stock/receive/",
+        {
+            "office": sunny.pk,
+            "warehouse": store["id"],
+            "product": product["id"],
+            "quantity": "5",
+            "supplier": payload("receipt supplier", 200),
+            "reference": payload("receipt delivery note", 100),
+        },
+    )
+    assert response.status_code == 302, response.status_code
+    body = {"warehouse": store["id"], "product": product["id"], "quantity": "-1"}
+    ok(api(keeper).post("/api/v1/stock/adjustments/", {**body, "reason": payload("stock reason")}))
 
 
 @pytest.fixture(scope="module")
@@ -343,6 +450,15 @@ def xss_world(django_db_setup, django_db_blocker):
 NAMES = {"customer name (visit)", "customer name (own registration)"}
 UNITS = {f"unit {f} (Excel)" for f in ("project", "building", "number", "layout", "orientation")}
 MEETING = {"meeting minutes", "meeting problem (open)", "meeting problem (closed)"}
+ACCOUNT_TEXT = {
+    "account name",
+    "account contact name",
+    "grade proposal reason",
+    "account reassignment reason",
+}
+RECORD_FIELDS = ("quality_feedback", "price_feedback", "demand", "competitors", "new_products")
+VISIT_TEXT = {f"visit record {f}" for f in RECORD_FIELDS} | {"dealer stock note"}
+VISIT_TEXT |= {"overdue account name"}  # the overdue list, the home page's block (R-9.8)
 VIEWERS = {
     ("secretary", "zh-hans"): NAMES | UNITS | MEETING | {"meeting problem resolution"},
     ("a", "zh-hans"): NAMES
@@ -358,16 +474,45 @@ VIEWERS = {
         "weekly report summary",
         "weekly report problems",
         "weekly report plan",
+        "visit plan purpose",
+        "visit plan missed reason",
+        *VISIT_TEXT,  # visit records and overdue accounts (R-9.7, R-9.8)
+        # the sales department (R-9): the account's card
+        *ACCOUNT_TEXT,
+        "account rejection comment",
+        *quote_text.QUOTE_TEXT,  # the enquiry's and the quote's pages (R-11)
+        *contract_text.CONTRACT_TEXT,  # the contract's pages (R-12)
     },
-    ("b", "zh-hans"): {
+    ("b", "zh-hans"): ACCOUNT_TEXT
+    | {
         "dispute reason",
         "dispute ruling reason",
         "released claim reassignment reason",
         "visit override reason",
     },
     ("d", "zh-hans"): {"staff display name", "channel name"},
-    ("manager", "zh-hans"): {"team summary", "team problems", "team plan", "dispute reason"},
+    ("manager", "zh-hans"): {
+        "team summary",
+        "team problems",
+        "team plan",
+        "dispute reason",
+        "visit plan purpose",
+        *VISIT_TEXT,  # the branch's visit records and overdue accounts (R-9.7, R-9.8)
+        *ACCOUNT_TEXT,  # the inbox, the assignment page and the card
+        *quote_text.MANAGER_QUOTE_TEXT,  # the inbox's discount request, the branch's quotes
+        *contract_text.CONTRACT_TEXT,  # the branch's contracts (R-12)
+    },
     ("director", "zh-hans"): {"office name", "meeting problem (open)", "visit override reason"},
+    # products and stock (R-10): the keeper's stock page, the products' pages
+    ("warehouse", "zh-hans"): {
+        "product name",
+        "product specification",
+        "product unit",
+        "warehouse name",
+        "receipt supplier",
+        "receipt delivery note",
+        "stock reason",
+    },
     ("assistant", "en"): {"channel name_en", "staff display name"},
     ("finance", "zh-hans"): NAMES | UNITS,
 }
@@ -383,6 +528,9 @@ API_PAGES = [
     "/api/v1/offices/",
     "/api/v1/units/",
     "/api/v1/notifications/",
+    "/api/v1/visit-records/",
+    "/api/v1/accounts/overdue/",
+    "/api/v1/sales-contracts/",
 ]
 
 
@@ -501,9 +649,54 @@ def _echo_requests(world) -> list[tuple[str, str, dict]]:
         ("manager", f"/reports/diaries/{diary.pk}/reply/", {f"d{diary.pk}-manager_reply": ""}),
         ("secretary", "/reports/meeting/minutes/", {"minutes": ""}),
         ("b", f"/attribution/customers/{c['xb'].pk}/disputes/", {"reason": ""}),
+        # a grade proposal sent back with its errors (R-9.3)
+        (
+            "a",
+            f"/accounts/{_planted_account(world).pk}/grade/",
+            {"grade": "D", "reason": by_field["grade proposal reason"]},
+        ),
+        # a visit record sent back with its errors (a day to come, R-9.7)
+        (
+            "a",
+            "/visits/new/",
+            {
+                "account": _planted_account(world, kind="dealer").pk,
+                "date": "2099-01-01",
+                "kind": "first",
+                "demand": by_field["visit record demand"],
+            },
+        ),
         # the same file again: its rows come back rejected (duplicates), with what they held
         ("manager", f"/deals/import/?office={world['sunny'].pk}", lambda: _units_file(units)),
+        # a product and a receipt sent back with their errors (R-10.1, R-10.3)
+        (
+            "manager",
+            "/products/new/",
+            {
+                "code": "",
+                "name": by_field["product name"],
+                "specification": by_field["product specification"],
+                "unit": by_field["product unit"],
+                "list_price": "1.001",
+            },
+        ),
+        (
+            "warehouse",
+            f"/stock/receive/?office={world['sunny'].pk}",
+            {
+                "quantity": "0",
+                "supplier": by_field["receipt supplier"],
+                "reference": by_field["receipt delivery note"],
+            },
+        ),
     ]
+
+
+def _planted_account(world, kind="customer"):
+    from accounts.models import Account
+
+    accounts = Account.objects.filter(owner=world["users"]["a"], status="approved", kind=kind)
+    return accounts.earliest("pk")
 
 
 def test_forms_echo_payloads_escaped(xss_world, db):
@@ -523,6 +716,7 @@ def test_forms_echo_payloads_escaped(xss_world, db):
     print(f"forms: pages {found.pages} x payloads {len(PLANTED)} checked, raw {len(found.raw)}")
     assert not found.raw, found.raw
     assert {"call caller", "call content (non-customer)", "referral name"} <= seen
+    assert {"product name", "receipt supplier", "receipt delivery note"} <= seen
 
 
 def test_every_field_is_rendered_somewhere(xss_world):
@@ -544,8 +738,14 @@ def test_json_endpoints_return_the_text_verbatim(xss_world, db):
         (manager, "/api/v1/disputes/", "dispute ruling reason"),
         (manager, "/api/v1/staff/", "staff display name"),
         (manager, "/api/v1/units/", "unit layout (Excel)"),
+        (manager, "/api/v1/products/", "product specification"),
         (a, "/api/v1/notifications/", "customer name (visit)"),
         (manager, "/reports/team/?format=json", "staff display name"),
+        (a, "/api/v1/quotes/", "quote delivery terms"),
+        (a, "/api/v1/enquiries/", "enquiry answer"),
+        (a, "/api/v1/visit-records/", "visit record competitors"),
+        (a, "/api/v1/visit-records/", "dealer stock note"),
+        (a, "/api/v1/accounts/overdue/", "overdue account name"),
     ]
     with time_machine.travel(NOW, tick=False):
         for user, url, field in checks:

@@ -107,3 +107,91 @@ def test_two_moves_race_for_exactly_the_last_units():
     assert sorted(type(o.error).__name__ for o in outcomes) == ["DomainError", "NoneType"]
     assert StockBalance.objects.get().on_hand == 0
     assert StockMove.objects.aggregate(s=Sum("quantity"))["s"] == 0
+
+
+def _replay_is_consistent(store, product) -> None:
+    """Read in the order the moves took the balance's lock (their ids), each line's balance
+    after is the one before plus its quantity, never below zero (R-10.3)."""
+    running = Decimal(0)
+    for quantity, after in (
+        StockMove.objects.filter(warehouse=store, product=product)
+        .order_by("pk")
+        .values_list("quantity", "balance_after")
+    ):
+        running += quantity
+        assert after == running >= 0
+
+
+def test_receipts_racing_outbounds_never_go_below_zero():
+    """R-10.3: an empty warehouse; ten receipts of one unit and ten outbounds of one unit, all
+    released at once. Every receipt lands; each outbound finds a unit received before it or is
+    refused with insufficient_stock; the balance is received − shipped, the ledger's sum."""
+    from stock.services import stock_receive
+
+    office = OfficeFactory()
+    keeper = UserFactory(roles=[Role.WAREHOUSE], offices=[office])
+    product = product_create(
+        actor=keeper, now=NOW, code="DJ-3", name="阀门", unit="个",
+        list_price=Decimal("1.00"), floor_price=Decimal("1.00"), cost=Decimal("1.00"),
+    )  # fmt: skip
+    store = Warehouse.objects.create(office=office, code="WH-A", name="一号仓库")
+    receive = lambda: stock_receive(  # noqa: E731
+        warehouse=store, product=product, quantity=Decimal("1"), supplier="华东阀门厂",
+        actor=keeper, now=NOW,
+    )  # fmt: skip
+    ship = lambda: stock_move(  # noqa: E731
+        warehouse=store, product=product, quantity=Decimal("-1"), kind=MoveKind.OUTBOUND,
+        reason="", actor=keeper, now=NOW,
+    )  # fmt: skip
+    outcomes = run_together([receive, ship] * 10)
+    receipts, outbounds = outcomes[0::2], outcomes[1::2]
+    assert [o.error for o in receipts] == [None] * 10
+    refused = [o.error for o in outbounds if o.error is not None]
+    assert all(isinstance(e, DomainError) and e.code == "insufficient_stock" for e in refused)
+    shipped = 10 - len(refused)
+    balance = StockBalance.objects.get(warehouse=store, product=product)
+    assert balance.on_hand == 10 - shipped >= 0
+    assert StockMove.objects.aggregate(s=Sum("quantity"))["s"] == balance.on_hand
+    _replay_is_consistent(store, product)
+
+
+def test_a_receipt_racing_an_outbound_for_the_goods_it_brings():
+    """Either the receipt comes first and the outbound ships the two units, or the outbound
+    comes first and is refused: never a shipment out of an empty warehouse."""
+    from stock.services import stock_receive
+
+    office = OfficeFactory()
+    keeper = UserFactory(roles=[Role.WAREHOUSE], offices=[office])
+    product = product_create(
+        actor=keeper, now=NOW, code="DJ-4", name="电缆", unit="米",
+        list_price=Decimal("1.00"), floor_price=Decimal("1.00"), cost=Decimal("1.00"),
+    )  # fmt: skip
+    store = Warehouse.objects.create(office=office, code="WH-A", name="一号仓库")
+    receipt, outbound = run_together(
+        [
+            lambda: stock_receive(
+                warehouse=store,
+                product=product,
+                quantity=Decimal("2"),
+                supplier="华东电缆厂",
+                actor=keeper,
+                now=NOW,
+            ),
+            lambda: stock_move(
+                warehouse=store,
+                product=product,
+                quantity=Decimal("-2"),
+                kind=MoveKind.OUTBOUND,
+                reason="",
+                actor=keeper,
+                now=NOW,
+            ),
+        ]  # fmt: skip
+    )
+    assert receipt.error is None
+    balance = StockBalance.objects.get(warehouse=store, product=product).on_hand
+    if outbound.error is None:
+        assert balance == 0
+    else:
+        assert outbound.error.code == "insufficient_stock" and balance == 2
+    _replay_is_consistent(store, product)

@@ -1,5 +1,6 @@
-"""The demo data command: idempotent, one user per role with working fresh passwords,
-today's roster, and a morning at the desk in which each rule of R-2.1–R-2.5 shows once."""
+"""The demo data command: idempotent, users of every role with working fresh passwords,
+today's roster, a morning at the desk in which each rule of R-2.1–R-2.5 shows once, and the
+sales department's branch with its accounts, approvals, products and stock (R-8 to R-10)."""
 
 import datetime
 import json
@@ -12,12 +13,15 @@ from django.core.management import call_command
 
 from leads.models import Customer
 from reception.models import Call, DutyState, Referral, Roster, Visit
+from staff.choices import Role
 from staff.models import Office, User
+from workspace.demo_sales import DEMO_BRANCH
 from workspace.management.commands.demo_data import DEMO_USERS
 
 pytestmark = pytest.mark.django_db
 
 SH = ZoneInfo("Asia/Shanghai")
+BRANCH = DEMO_BRANCH["code"]
 AFTERNOON = datetime.datetime(2026, 11, 28, 14, 0, tzinfo=SH)
 DAY = AFTERNOON.date()
 
@@ -39,19 +43,22 @@ def test_twice_one_user_per_role_with_fresh_working_passwords(tmp_path):
     _out, first = demo_data(tmp_path, AFTERNOON)
     out, second = demo_data(tmp_path, AFTERNOON)
 
-    office = Office.objects.get(code="demo")
-    assert Office.objects.count() == 1
-    assert set(second) == {username for username, _name, _role in DEMO_USERS}
-    for username, display_name, role in DEMO_USERS:
+    offices = {"demo": Office.objects.get(code="demo"), "branch": Office.objects.get(code=BRANCH)}
+    assert Office.objects.count() == 2
+    assert set(second) == {username for username, _name, _role, _offices in DEMO_USERS}
+    for username, display_name, role, places in DEMO_USERS:
         user = User.objects.get(username=username)
         assert user.display_name == display_name
         assert user.roles == {role}
-        assert list(user.offices.all()) == [office]
+        assert set(user.offices.all()) == {offices[p] for p in places}
         assert second[username]["role"] == role
         assert user.check_password(second[username]["password"])
         assert not user.check_password(first[username]["password"])  # new each run
         assert second[username]["password"] in out
-    assert User.objects.filter(groups__name="salesperson").count() == 4
+    # every role of both parts (RULES.md "Roles of the second part")
+    assert {role for _u, _n, role, _o in DEMO_USERS} == set(Role.values)
+    assert User.objects.filter(groups__name="salesperson", offices=offices["demo"]).count() == 4
+    assert User.objects.filter(groups__name="salesperson", offices=offices["branch"]).count() == 3
     assert oct((tmp_path / "demo-credentials.json").stat().st_mode & 0o777) == "0o600"
 
 
@@ -205,3 +212,91 @@ def test_yesterdays_diaries_meeting_and_a_weekly_report_once(tmp_path):
         datetime.date(2026, 11, 22),
     )
     assert "already has diaries" in again
+
+
+# ---------------------------------------------------------------- the sales department
+
+
+def test_the_branch_has_accounts_of_every_kind_and_grade_and_the_managers_inbox_waits(tmp_path):
+    """R-9.1–R-9.3 in the demo: accounts of each kind (end customer, dealer, government) and
+    each grade, owned by the branch's salespeople and approved by its manager; one new account
+    and one grade proposal waiting in the branch manager's inbox (R-8.4), the oldest late;
+    nothing added by a second run."""
+    from accounts.models import Account, GradeChange
+    from approvals.selectors import inbox_for
+
+    out, _ = demo_data(tmp_path, AFTERNOON)
+    counts = (Account.objects.count(), GradeChange.objects.count())
+    again, _ = demo_data(tmp_path, AFTERNOON)
+    assert (Account.objects.count(), GradeChange.objects.count()) == counts
+    assert "none added" in again and "1 grade proposal waiting" in out
+
+    branch = Office.objects.get(code=BRANCH)
+    accounts = Account.objects.filter(office=branch)
+    approved = accounts.filter(status="approved")
+    assert {a.kind for a in approved} == {"customer", "dealer", "government"}
+    assert {a.grade for a in approved} == {"A", "B", "C"}
+    assert {a.owner.username for a in accounts} == {"rep1", "rep2", "rep3"}
+    assert all(a.contacts.filter(primary=True).count() == 1 for a in accounts)
+    assert approved.filter(credit_limit__gt=0).count() >= 4
+    pending = accounts.get(status="pending")
+    assert pending.grade is None and pending.owner.username == "rep1"
+    proposal = GradeChange.objects.get(status="pending")
+    assert (proposal.grade, proposal.author.username) == ("A", "rep3")
+    assert proposal.account.grade == "B"  # the manager has not decided yet
+
+    manager = User.objects.get(username="bmanager")
+    with time_machine.travel(AFTERNOON, tick=False):
+        inbox = inbox_for(manager, now=AFTERNOON)
+    assert [(i["approval"].document_type, i["document"].pk) for i in inbox] == [
+        ("account", pending.pk),  # the oldest first (R-8.4)
+        ("grade", proposal.pk),
+    ]
+    assert [i["late"] for i in inbox] == [True, False]  # two days old: late
+    # the 售楼处's manager has nothing of the branch's; the salespeople decide nothing
+    assert inbox_for(User.objects.get(username="manager"), now=AFTERNOON) == []
+    assert inbox_for(User.objects.get(username="rep1"), now=AFTERNOON) == []
+
+
+def test_products_with_prices_and_cost_and_a_warehouse_with_stock(tmp_path):
+    """R-10 in the demo: about ten products with specification, unit, prices and cost, one
+    price announced for next month, one product no longer sold; the branch's warehouses with
+    opening stock, a receipt and an adjustment — each balance the sum of its moves."""
+    from django.db.models import Sum
+
+    from catalog.models import Product
+    from catalog.selectors import price_on
+    from stock.models import StockBalance, StockMove, Warehouse
+    from stock.reconcile import stock_mismatches
+
+    out, _ = demo_data(tmp_path, AFTERNOON)
+    moves = StockMove.objects.count()
+    again, _ = demo_data(tmp_path, AFTERNOON)
+    assert StockMove.objects.count() == moves and "stock kept" in again
+    assert "products kept" in again
+
+    products = Product.objects.filter(active=True)
+    assert 10 <= products.count() <= 12
+    for product in products:
+        assert product.specification and product.unit and 0 <= product.tax_rate <= 1
+        price = price_on(product, DAY)
+        assert price is not None and 0 < price.cost < price.floor_price <= price.list_price
+    assert Product.objects.get(active=False).code == "DJ-Y112M4"
+    motor = Product.objects.get(code="DJ-Y132M4")
+    upcoming = motor.prices.order_by("-effective_from").first()
+    assert upcoming.effective_from == datetime.date(2026, 12, 1) > DAY
+
+    branch = Office.objects.get(code=BRANCH)
+    keeper = User.objects.get(username="warehouse")
+    stores = Warehouse.objects.filter(office=branch)
+    assert stores.count() == 2 and all(w.keeper == keeper for w in stores)
+    kinds = set(StockMove.objects.values_list("kind", flat=True))
+    assert kinds == {"opening", "receipt", "adjustment"}
+    main = stores.get(code="WH-01")
+    assert StockBalance.objects.filter(warehouse=main, on_hand__gt=0).count() >= 10
+    assert StockBalance.objects.get(warehouse=main, product=motor).on_hand == 34  # 24 + 10
+    receipt = StockMove.objects.get(kind="receipt")
+    assert "江苏大中电机股份有限公司" in receipt.reason and receipt.actor == keeper
+    total = StockMove.objects.aggregate(s=Sum("quantity"))["s"]
+    assert total == StockBalance.objects.aggregate(s=Sum("on_hand"))["s"]
+    assert stock_mismatches() == []

@@ -1,6 +1,7 @@
-"""Demo data: one office, one user per role with fresh passwords printed each run, today's
-duty roster, and once a day a morning at the front desk, registered through the services as
-the secretary would (so that every rule of R-2 shows once)."""
+"""Demo data: the 售楼处 and a branch of the sales department, their users (every role) with
+fresh passwords printed each run, today's duty roster, and once a day a morning at the front
+desk, registered through the services as the secretary would (so that every rule of R-2 shows
+once); the sales department's accounts, products and stock (workspace.demo_sales)."""
 
 import datetime
 import json
@@ -35,21 +36,30 @@ from reports.periods import week_of
 from staff.choices import Role
 from staff.models import Office, User
 from staff.services import staff_set_roles
+from workspace import demo_sales
 
 DEMO_OFFICE = {"code": "demo", "name": "阳光花园售楼处"}
-# username, display name, role
+# username, display name, role, offices: "demo" the 售楼处 of the first part, "branch" the
+# sales department's branch (workspace.demo_sales.DEMO_BRANCH) of the second part
 DEMO_USERS = [
-    ("secretary", "王秘书", Role.SECRETARY),
-    ("sales1", "李置业", Role.SALESPERSON),
-    ("sales2", "张置业", Role.SALESPERSON),
-    ("sales3", "黄置业", Role.SALESPERSON),
-    ("sales4", "林置业", Role.SALESPERSON),
-    ("manager", "陈经理", Role.MANAGER),
-    ("director", "赵总监", Role.DIRECTOR),
-    ("assistant", "刘助理", Role.ASSISTANT),
-    ("finance", "周财务", Role.FINANCE),
-    ("clerk", "吴内勤", Role.CLERK),
-    ("warehouse", "郑库管", Role.WAREHOUSE),
+    ("secretary", "王秘书", Role.SECRETARY, ("demo",)),
+    ("sales1", "李置业", Role.SALESPERSON, ("demo",)),
+    ("sales2", "张置业", Role.SALESPERSON, ("demo",)),
+    ("sales3", "黄置业", Role.SALESPERSON, ("demo",)),
+    ("sales4", "林置业", Role.SALESPERSON, ("demo",)),
+    ("manager", "陈经理", Role.MANAGER, ("demo",)),
+    ("director", "赵总监", Role.DIRECTOR, ("demo", "branch")),
+    ("assistant", "刘助理", Role.ASSISTANT, ("demo",)),
+    ("finance", "周财务", Role.FINANCE, ("demo", "branch")),
+    ("clerk", "吴内勤", Role.CLERK, ("branch",)),
+    ("warehouse", "郑库管", Role.WAREHOUSE, ("branch",)),
+    ("bmanager", "钱经理", Role.MANAGER, ("branch",)),
+    ("rep1", "孙销售", Role.SALESPERSON, ("branch",)),
+    ("rep2", "何销售", Role.SALESPERSON, ("branch",)),
+    ("rep3", "马销售", Role.SALESPERSON, ("branch",)),
+    ("executive", "冯总", Role.EXECUTIVE, ("branch",)),
+    ("technician", "许工", Role.TECHNICIAN, ("branch",)),
+    ("purchasing", "蒋采购", Role.PURCHASING, ("branch",)),
 ]
 ROTATION = ["sales1", "sales2", "sales3", "sales4"]  # today's roster, in order
 
@@ -128,8 +138,9 @@ def morning_window(office: Office, now: datetime.datetime):
 
 class Command(BaseCommand):
     help = (
-        "Create the demo office, one user per role (new passwords each run, printed), today's "
-        "duty roster and, if the office has no visits yet today, a morning at the front desk."
+        "Create the demo office and sales branch, their users (new passwords each run, "
+        "printed), today's duty roster and, if the office has no visits yet today, a morning "
+        "at the front desk; the branch's accounts, products and stock once."
     )
 
     def add_arguments(self, parser):
@@ -147,13 +158,24 @@ class Command(BaseCommand):
         office, _ = Office.objects.get_or_create(
             code=DEMO_OFFICE["code"], defaults={"name": DEMO_OFFICE["name"], "opened_on": opened_on}
         )
-        users, credentials = self.staff(office)
+        branch, _ = Office.objects.get_or_create(
+            code=demo_sales.DEMO_BRANCH["code"],
+            defaults={"name": demo_sales.DEMO_BRANCH["name"], "opened_on": opened_on},
+        )
+        users, credentials = self.staff({"demo": office, "branch": branch})
         day, start, end = morning_window(office, now)
         roster_note = self.roster(office, day, users)
         morning_note = self.morning(office, users, day, start, end)
         units_note = self.units(office)
         deals_note = self.deals(office, users, start, end)
         reports_note = self.reports(office, users, day)
+        sales_note = "; ".join(
+            [
+                demo_sales.accounts(branch, users, now),
+                demo_sales.products(users, now),
+                demo_sales.stock(branch, users, now),
+            ]
+        )
 
         self.stdout.write(self.style.SUCCESS(f"Demo office: {office.name} ({office.code})"))
         self.stdout.write("Demo users (passwords are new each run):")
@@ -166,10 +188,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo {day}: {roster_note}; {morning_note}")
         self.stdout.write(f"Demo units: {units_note}; {deals_note}")
         self.stdout.write(f"Demo reports: {reports_note}")
+        self.stdout.write(f"Demo sales department ({branch.name}): {sales_note}")
 
-    def staff(self, office):
+    def staff(self, offices):
         users, credentials = {}, {}
-        for username, display_name, role in DEMO_USERS:
+        for username, display_name, role, places in DEMO_USERS:
             user, _ = User.objects.get_or_create(
                 username=username, defaults={"display_name": display_name}
             )
@@ -180,7 +203,7 @@ class Command(BaseCommand):
             user.is_superuser = role == Role.DIRECTOR
             user.save()
             staff_set_roles(user=user, roles=[role])
-            user.offices.add(office)
+            user.offices.set([offices[place] for place in places])
             users[username] = user
             credentials[username] = {"password": password, "role": str(role)}
         return users, credentials

@@ -1,0 +1,33 @@
+"""`{% contract_links %}`: the contract pages this user's roles may open, as a row of links."""
+
+from django import template
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from staff.choices import Role
+from staff.permissions import may_in_any_office
+
+register = template.Library()
+
+
+def links_for(user) -> list[tuple[str, str]]:
+    links = []
+    if user.has_role(Role.DIRECTOR, Role.EXECUTIVE) or may_in_any_office(user, "contracts.view"):
+        links.append((_("Contracts"), reverse("contracts:list")))
+    if may_in_any_office(user, "contracts.pipeline"):
+        links.append((_("My pipeline"), reverse("contracts:pipeline")))
+    if may_in_any_office(user, "contracts.branch_pipeline"):
+        links.append((_("Branch pipeline"), reverse("contracts:branch_pipeline")))
+    if may_in_any_office(user, "contracts.filing"):
+        links.append((_("Filing queue"), reverse("contracts:filing")))
+        links.append((_("Contract register"), reverse("contracts:register")))
+    return links
+
+
+@register.inclusion_tag("contracts/partials/links.html", takes_context=True)
+def contract_links(context):
+    request = context["request"]
+    path = request.path
+    links = links_for(request.user)
+    active = max((url for _label, url in links if path.startswith(url)), key=len, default=None)
+    return {"links": [(label, url, url == active) for label, url in links]}
