@@ -33,5 +33,6 @@ register(
     summary=summary,
     url=lambda c: reverse("contracts:detail", args=[c.pk]),
     on_approved=services.contract_signed,
+    on_rejected=services.contract_rejected,
     approved_status=ContractStatus.SIGNED,
 )

@@ -5,7 +5,9 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -15,6 +17,7 @@ from approvals.services import approval_submit, approvals_void
 from common.errors import DomainError
 from common.numbering import next_number
 from common.uploads import check_upload
+from notifications.services import notify
 from quotes.money import line_money, totals
 from staff.choices import Role
 from staff.permissions import manages, may
@@ -381,6 +384,47 @@ def contract_signed(contract: SalesContract, *, actor, now) -> None:
         fields += ["confirmed_at", "confirmed_by"]
     contract.save(update_fields=fields)
     _event(contract, EventKind.SIGNED, actor=actor, now=now, number=contract.number)
+    _tell_signed(contract, now=now)
+
+
+def _tell_signed(contract: SalesContract, *, now) -> None:
+    """The salesperson is told the contract is signed, with its number; the branch's clerks
+    that a signed contract waits to be filed the same day (R-12.2)."""
+    params = {"account": contract.account.name, "number": contract.number}
+    notify(
+        kind="contract_signed",
+        params=params,
+        now=now,
+        url=reverse("contracts:detail", args=[contract.pk]),
+        recipient_id=contract.owner_id,
+    )
+    clerks = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.CLERK, offices=contract.office_id)
+        .distinct()
+        .order_by("pk")
+    )
+    filing = f"{reverse('contracts:filing')}?office={contract.office_id}"
+    for clerk in clerks:
+        notify(kind="contract_to_file", params=params, now=now, url=filing, recipient=clerk)
+
+
+def contract_rejected(contract: SalesContract, *, actor, now) -> None:
+    """R-8.2: a rejection sends the contract back to its salesperson, who is told, with the
+    approver's comment (approvals.registry on_rejected, in the deciding transaction)."""
+    step = contract.approvals().filter(state="rejected").order_by("-decided_at", "-pk").first()
+    notify(
+        kind="contract_rejected",
+        params={
+            "account": contract.account.name,
+            "kind": contract.kind,
+            "by": str(actor),
+            "comment": step.comment if step else "",
+        },
+        now=now,
+        url=reverse("contracts:detail", args=[contract.pk]),
+        recipient_id=contract.owner_id,
+    )
 
 
 # ---------------------------------------------------------------- filing (R-12.2)

@@ -192,6 +192,26 @@ def render(notification: Notification, names: dict[str, str] | None = None) -> s
                 "answered_by": p.get("answered_by", ""),
                 "account": p.get("account", ""),
             }
+        # a contract signed (to its salesperson, and to the branch's clerks
+        # who file it the same day), or rejected back to its salesperson
+        case "contract_signed":
+            return _("Your contract %(number)s with %(account)s is signed.") % {
+                "number": p.get("number", ""),
+                "account": p.get("account", ""),
+            }
+        case "contract_to_file":
+            return _(
+                "Contract %(number)s with %(account)s is signed: file it with its scan today."
+            ) % {
+                "number": p.get("number", ""),
+                "account": p.get("account", ""),
+            }
+        case "contract_rejected":
+            return _("%(by)s rejected your contract with %(account)s: %(comment)s") % {
+                "by": p.get("by", ""),
+                "account": p.get("account", ""),
+                "comment": p.get("comment", ""),
+            }
     return notification.kind
 
 

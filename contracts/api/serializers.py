@@ -8,6 +8,7 @@ from rest_framework import serializers
 from accounts.models import Account
 from approvals.api.serializers import ApprovalRowSerializer
 from catalog.models import Product
+from catalog.selectors import products_on_sale
 from common.inputs import validate_date
 from quotes.models import Quote, QuoteLine
 
@@ -42,7 +43,9 @@ class ContractLineSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "tax_rate", "amount", "tax", "cancelled_quantity"]
 
     def validate_product(self, product):
-        if not product.active:
+        # a line sent takes a product still sold (one no longer sold stays on the
+        # contracts that have it, shown by GET)
+        if not products_on_sale().filter(pk=product.pk).exists():
             raise serializers.ValidationError(_("This product is no longer sold."))
         return product
 

@@ -11,7 +11,14 @@ register = template.Library()
 
 
 def links_for(user) -> list[tuple[str, str]]:
+    from quotes.permissions import may_read as may_read_quotes
+
     links = []
+    # the way in to enquiries and quotes, which come before a contract
+    if may_read_quotes(user, "quotes.view_enquiries"):
+        links.append((_("Enquiries"), reverse("quotes:enquiries")))
+    if may_read_quotes(user):
+        links.append((_("Quotes"), reverse("quotes:list")))
     if user.has_role(Role.DIRECTOR, Role.EXECUTIVE) or may_in_any_office(user, "contracts.view"):
         links.append((_("Contracts"), reverse("contracts:list")))
     if may_in_any_office(user, "contracts.pipeline"):

@@ -4,12 +4,14 @@ them). Cost is never part of a quote (R-10.1)."""
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from approvals.api.serializers import ApprovalRowSerializer
 from catalog.models import Product
+from catalog.selectors import products_on_sale
 from common.inputs import validate_date
 
 from ..choices import RESULTS, EnquiryKind, QuestionTo, QuoteKind
@@ -40,6 +42,14 @@ class _VisibleAccount(serializers.PrimaryKeyRelatedField):
 # ---- quotes ----------------------------------------------------------------------------------
 
 
+def on_sale(product: Product) -> Product:
+    """R-10.1: a new line takes a product still sold; the documents that already have one no
+    longer sold keep showing it (their lines are read, never checked again here)."""
+    if not products_on_sale().filter(pk=product.pk).exists():
+        raise serializers.ValidationError(_("This product is no longer sold."))
+    return product
+
+
 class QuoteLineInputSerializer(serializers.Serializer):
     product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all())
     quantity = serializers.DecimalField(**QUANTITY)
@@ -47,6 +57,9 @@ class QuoteLineInputSerializer(serializers.Serializer):
     tax_rate = serializers.DecimalField(
         max_digits=5, decimal_places=4, required=False, help_text="Default: the product's."
     )
+
+    def validate_product(self, product):
+        return on_sale(product)
 
 
 class QuoteLineSerializer(serializers.ModelSerializer):
@@ -178,6 +191,9 @@ class EnquiryLineSerializer(serializers.ModelSerializer):
     class Meta:
         model = EnquiryLine
         fields = ["product", "product_name", "quantity"]
+
+    def validate_product(self, product):
+        return on_sale(product)
 
 
 class EnquiryQuestionSerializer(serializers.ModelSerializer):

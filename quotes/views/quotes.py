@@ -16,7 +16,7 @@ from approvals.permissions import may_decide
 from approvals.templatetags.approval_words import chain_words
 from catalog.selectors import may_see_cost, prices_on
 from common.errors import DomainError
-from staff.permissions import may_in_any_office
+from staff.permissions import may, may_in_any_office
 
 from .. import services
 from ..choices import Outcome
@@ -89,6 +89,11 @@ def quote_detail(request, pk: int):
         "may_record_outcome": editable and quote.status == DocumentStatus.APPROVED,
         "outcome_form": OutcomeForm(),
         "printable": quote.status == DocumentStatus.APPROVED and bool(quote.number),
+        # a won quote is made into a contract from its page
+        "may_contract": (
+            quote.outcome == Outcome.WON and may(user, "contracts.create", quote.office)
+        ),
+        "contracts": quote.contracts.order_by("-created_at", "-pk"),
         "show_cost": show_cost,
         "today": today_in(quote.office, timezone.now()),
     }
