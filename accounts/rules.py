@@ -1,7 +1,5 @@
 """Pure rules of accounts (no database)."""
 
-import datetime
-
 # GB 32100-2015: the unified social credit code's 31 characters and the weights of its
 # first 17 positions (3^i mod 31)
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -38,18 +36,6 @@ def is_valid_credit_code(code: str) -> bool:
         return False
     org = code[8:17]
     return org_check_char(org[:8]) == org[8]
-
-
-def grade_interval_days(grade: str | None, *, a: int, b: int, c: int) -> int | None:
-    """R-9.3: how often an account of this grade is visited."""
-    return {"A": a, "B": b, "C": c}.get(grade or "")
-
-
-def credit_review_due(
-    last_review: datetime.date | None, today: datetime.date, *, days: int
-) -> bool:
-    """R-9.5: never reviewed, or reviewed more than `days` ago."""
-    return last_review is None or (today - last_review).days > days
 
 
 # R-9.1: what anyone who may edit an account changes in its profile

@@ -17,17 +17,9 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from approvals.models import ApprovableDocument
+from quotes.models import PricedLine, money_field, quantity_field
 
 from .choices import ContractKind, ContractStatus, EventKind, PaymentBasis
-
-
-def _money(verbose_name, **kwargs):
-    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
-
-
-def _quantity(verbose_name, **kwargs):
-    # as stock (R-10.3): sold by the piece, the metre or the tonne
-    return models.DecimalField(verbose_name, max_digits=14, decimal_places=3, **kwargs)
 
 
 def scan_path(contract: "SalesContract", filename: str) -> str:
@@ -89,8 +81,8 @@ class SalesContract(ApprovableDocument):
     )
     payment_terms_days = models.PositiveSmallIntegerField(_("payment days"), default=30)
     invoice_before_delivery = models.BooleanField(_("invoice before delivery"), default=False)
-    total = _money(_("total"), default=Decimal("0.00"))
-    tax_total = _money(_("tax"), default=Decimal("0.00"))
+    total = money_field(_("total"), default=Decimal("0.00"))
+    tax_total = money_field(_("tax"), default=Decimal("0.00"))
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     # R-12.3: a phone order is confirmed by the manager before anything ships; the manager's
     # approval step is that confirmation (contracts.services.contract_signed)
@@ -227,7 +219,7 @@ class SalesContract(ApprovableDocument):
         return self.kind == ContractKind.PHONE_ORDER
 
 
-class ContractLine(models.Model):
+class ContractLine(PricedLine):
     """R-12.1: a product, quantity and tax-inclusive unit price; amount and tax come from
     quotes.money (R-11.3). `quote_line` is the line of the quote it came from, for the
     deviations shown against the quote (R-8.3). The shipping issue adds what has shipped and
@@ -236,14 +228,6 @@ class ContractLine(models.Model):
     contract = models.ForeignKey(
         SalesContract, on_delete=models.CASCADE, related_name="lines", verbose_name=_("contract")
     )
-    product = models.ForeignKey(
-        "catalog.Product", on_delete=models.PROTECT, related_name="+", verbose_name=_("product")
-    )
-    quantity = _quantity(_("quantity"))
-    unit_price = _money(_("unit price"))
-    tax_rate = models.DecimalField(_("tax rate"), max_digits=5, decimal_places=4)
-    amount = _money(_("amount"))
-    tax = _money(_("tax"))
     quote_line = models.ForeignKey(
         "quotes.QuoteLine",
         on_delete=models.PROTECT,
@@ -252,7 +236,7 @@ class ContractLine(models.Model):
         related_name="+",
         verbose_name=_("quote line"),
     )
-    cancelled_quantity = _quantity(_("cancelled quantity"), default=Decimal("0.000"))
+    cancelled_quantity = quantity_field(_("cancelled quantity"), default=Decimal("0.000"))
 
     class Meta:
         verbose_name = _("contract line")
@@ -272,9 +256,6 @@ class ContractLine(models.Model):
                 name="contract_line_cancelled_within",
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.product} × {self.quantity}"
 
 
 class ContractRegister(models.Model):

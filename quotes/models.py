@@ -18,12 +18,13 @@ from approvals.models import ApprovableDocument
 from .choices import EnquiryKind, Outcome, QuestionTo, QuoteKind
 
 
-def _money(verbose_name, **kwargs):
+def money_field(verbose_name, **kwargs):
     return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
 
 
-def _quantity(verbose_name):
-    return models.DecimalField(verbose_name, max_digits=14, decimal_places=3)
+def quantity_field(verbose_name, **kwargs):
+    # as stock (R-10.3): sold by the piece, the metre or the tonne
+    return models.DecimalField(verbose_name, max_digits=14, decimal_places=3, **kwargs)
 
 
 class Enquiry(ApprovableDocument):
@@ -47,7 +48,7 @@ class Enquiry(ApprovableDocument):
     # R-11.1: logged on the day it arrives; a later log is kept and flagged
     logged_late = models.BooleanField(_("logged late"), default=False)
     deadline = models.DateField(_("deadline"))
-    estimated_amount = _money(_("estimated amount"), default=Decimal("0.00"))
+    estimated_amount = money_field(_("estimated amount"), default=Decimal("0.00"))
     description = models.TextField(_("description"), blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -106,7 +107,7 @@ class EnquiryLine(models.Model):
     product = models.ForeignKey(
         "catalog.Product", on_delete=models.PROTECT, related_name="+", verbose_name=_("product")
     )
-    quantity = _quantity(_("quantity"))
+    quantity = quantity_field(_("quantity"))
 
     class Meta:
         verbose_name = _("enquiry line")
@@ -202,13 +203,13 @@ class Quote(ApprovableDocument):
     delivery_terms = models.TextField(_("delivery terms"), blank=True)
     payment_terms = models.TextField(_("payment terms"), blank=True)
     discount_reason = models.TextField(_("reason for the discount"), blank=True)
-    total = _money(_("total"), default=Decimal("0.00"))
-    tax_total = _money(_("tax"), default=Decimal("0.00"))
+    total = money_field(_("total"), default=Decimal("0.00"))
+    tax_total = money_field(_("tax"), default=Decimal("0.00"))
     outcome = models.CharField(
         _("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.OPEN
     )
     competitor = models.CharField(_("winning competitor"), max_length=200, blank=True)
-    competitor_price = _money(_("competitor's price"), null=True, blank=True)
+    competitor_price = money_field(_("competitor's price"), null=True, blank=True)
     outcome_at = models.DateTimeField(_("outcome recorded at"), null=True, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -273,23 +274,35 @@ class Quote(ApprovableDocument):
         return {self.account.owner_id, self.account.deputy_id} - {None}
 
 
-class QuoteLine(models.Model):
+class PricedLine(models.Model):
+    """A line of a document with money (quotes, contracts): a product, a quantity and a
+    tax-inclusive unit price; amount and tax come from quotes.money (R-11.3)."""
+
+    product = models.ForeignKey(
+        "catalog.Product", on_delete=models.PROTECT, related_name="+", verbose_name=_("product")
+    )
+    quantity = quantity_field(_("quantity"))
+    unit_price = money_field(_("unit price"))
+    tax_rate = models.DecimalField(_("tax rate"), max_digits=5, decimal_places=4)
+    amount = money_field(_("amount"))
+    tax = money_field(_("tax"))
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.product} × {self.quantity}"
+
+
+class QuoteLine(PricedLine):
     """R-11.3: a line of a quote; list and floor prices are those in force on the quote's date,
     amount and tax come from quotes.money."""
 
     quote = models.ForeignKey(
         Quote, on_delete=models.CASCADE, related_name="lines", verbose_name=_("quote")
     )
-    product = models.ForeignKey(
-        "catalog.Product", on_delete=models.PROTECT, related_name="+", verbose_name=_("product")
-    )
-    quantity = _quantity(_("quantity"))
-    unit_price = _money(_("unit price"))
-    tax_rate = models.DecimalField(_("tax rate"), max_digits=5, decimal_places=4)
-    list_price = _money(_("list price"))
-    floor_price = _money(_("floor price"))
-    amount = _money(_("amount"))
-    tax = _money(_("tax"))
+    list_price = money_field(_("list price"))
+    floor_price = money_field(_("floor price"))
 
     class Meta:
         verbose_name = _("quote line")
@@ -305,9 +318,6 @@ class QuoteLine(models.Model):
                 condition=Q(tax_rate__gte=0, tax_rate__lte=1), name="quote_line_tax_rate_0_1"
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.product} × {self.quantity}"
 
     @property
     def below_list(self) -> bool:

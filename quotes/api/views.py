@@ -35,6 +35,20 @@ def _refuse_unless(allowed: bool) -> None:
         raise PermissionDenied
 
 
+def _new_for_account(request, serializer_class) -> tuple:
+    """The body of a new quote or enquiry and its account, one the user sells to in a branch
+    where they may create them (R-9.1); 403 otherwise, before anything is written."""
+    _refuse_unless(may_in_any_office(request.user, "quotes.create"))
+    body = serializer_class(data=request.data, context={"request": request})
+    body.is_valid(raise_exception=True)
+    data = dict(body.validated_data)
+    account = data.pop("account")
+    _refuse_unless(
+        may(request.user, "quotes.create", account.office) and may_sell_to(request.user, account)
+    )
+    return account, data
+
+
 def _choice_filter(qs, request, name: str, choices) -> object:
     value = request.query_params.get(name)
     if value in (None, ""):
@@ -81,15 +95,7 @@ class QuoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @extend_schema(request=QuoteCreateSerializer, responses={201: QuoteSerializer})
     def create(self, request):
         """R-11.3: a draft quote or bid for an approved account the user sells to."""
-        _refuse_unless(may_in_any_office(request.user, "quotes.create"))
-        body = QuoteCreateSerializer(data=request.data, context={"request": request})
-        body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
-        account = data.pop("account")
-        _refuse_unless(
-            may(request.user, "quotes.create", account.office)
-            and may_sell_to(request.user, account)
-        )
+        account, data = _new_for_account(request, QuoteCreateSerializer)
         quote = services.quote_create(
             actor=request.user, account=account, now=timezone.now(), **data
         )
@@ -155,15 +161,7 @@ class EnquiryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(request=EnquiryCreateSerializer, responses={201: EnquirySerializer})
     def create(self, request):
         """R-11.1: logged the day it arrives, a draft until submitted for the bid decision."""
-        _refuse_unless(may_in_any_office(request.user, "quotes.create"))
-        body = EnquiryCreateSerializer(data=request.data, context={"request": request})
-        body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
-        account = data.pop("account")
-        _refuse_unless(
-            may(request.user, "quotes.create", account.office)
-            and may_sell_to(request.user, account)
-        )
+        account, data = _new_for_account(request, EnquiryCreateSerializer)
         enquiry = services.enquiry_log(
             actor=request.user, account=account, now=timezone.now(), **data
         )
