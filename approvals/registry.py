@@ -16,6 +16,9 @@ class Registered:
     url: Callable  # (document) -> str, the document's page
     on_approved: Callable | None = None  # (document, *, actor, now), in the transaction
     on_rejected: Callable | None = None
+    # (document, approval, *, actor, now) after each step's decision, in the transaction,
+    # before the document moves on (a return's inspection is its technician's step)
+    on_step: Callable | None = None
     # the status a completed approval gives the document, and from which sends it back
     # to draft (a sales contract is then "signed", API.md)
     approved_status: str = "approved"

@@ -94,6 +94,12 @@ def _complete(document, *, actor, now):
         callback(document, actor=actor, now=now)
 
 
+def _step_decided(document, approval, *, actor, now) -> None:
+    callback = entry_for(document).on_step
+    if callback:
+        callback(document, approval, actor=actor, now=now)
+
+
 @transaction.atomic
 def approval_decide(*, approval: Approval, actor, decision: str, comment: str, now):
     """R-8.1, R-8.2: the current step approves (the next one becomes pending, or the document
@@ -117,6 +123,7 @@ def approval_decide(*, approval: Approval, actor, decision: str, comment: str, n
     if decision == Decision.REJECT:
         approval.state = ApprovalState.REJECTED
         approval.save()
+        _step_decided(document, approval, actor=actor, now=now)
         document.status = DocumentStatus.REJECTED
         document.save(update_fields=["status"])
         _event(
@@ -128,6 +135,7 @@ def approval_decide(*, approval: Approval, actor, decision: str, comment: str, n
         return document
     approval.state = ApprovalState.APPROVED
     approval.save()
+    _step_decided(document, approval, actor=actor, now=now)
     _event(document, EventKind.APPROVED, actor=actor, now=now, approval=approval, comment=comment)
     following = (
         document.approvals().filter(state=ApprovalState.WAITING, step__gt=approval.step).first()

@@ -15,3 +15,10 @@ class DomainError(Exception):
         self.code = code or self.default_code
         self.extra = extra or {}
         super().__init__(str(self.detail))
+
+
+def conflict_response(*codes: str):
+    """The schema of a 409 (DomainError) naming the codes an operation can give."""
+    from drf_spectacular.utils import OpenApiResponse
+
+    return OpenApiResponse(description=", ".join(f"`{code}`" for code in codes))

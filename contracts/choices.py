@@ -34,7 +34,8 @@ TRANSITIONS: dict[str, set[str]] = {
     S.PENDING: {S.SIGNED, S.REJECTED},
     # a signed contract whose money or terms change goes back to draft
     S.SIGNED: {S.DRAFT, S.FULFILLED, S.CANCELLED},
-    S.FULFILLED: {S.CLOSED},
+    # an exchange's goods received back: the contract owes them again until they ship
+    S.FULFILLED: {S.CLOSED, S.SIGNED},
     S.CLOSED: set(),
     S.CANCELLED: set(),
 }
@@ -65,5 +66,6 @@ class EventKind(models.TextChoices):
     SIGNED = "signed", _("Signed")
     FILED = "filed", _("Filed")
     FULFILLED = "fulfilled", _("Fulfilled")
+    REOPENED = "reopened", _("Owes goods again after an exchange")
     CLOSED = "closed", _("Closed")
     CANCELLED = "cancelled", _("Cancelled")

@@ -5,7 +5,7 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 
 from staff.choices import Role
 from staff.permissions import office_ids_of
@@ -56,22 +56,27 @@ def may_edit(user, contract: SalesContract) -> bool:
 # ---------------------------------------------------------------- credit (R-9.5)
 
 
-def _open_value():
-    """A line's value still to ship: its amount for the quantity neither shipped nor
-    cancelled. TODO(shipping issue): subtract the quantity shipped net of returns here."""
-    left = F("quantity") - F("cancelled_quantity")
-    return ExpressionWrapper(
-        F("amount") * left / F("quantity"),
+def unshipped_signed_value(account) -> Decimal:
+    """R-9.5: the value of the account's signed contracts not shipped yet: each line's amount
+    for the quantity still owed (ordered, less what shipped and stayed shipped; a fulfilled,
+    closed or cancelled contract has nothing left to ship)."""
+    from shipping.progress import with_progress
+
+    lines = with_progress(
+        ContractLine.objects.filter(
+            contract__account=account, contract__status=ContractStatus.SIGNED
+        )
+    ).annotate(
+        owed=Greatest(
+            F("quantity") - F("cancelled_quantity") - F("shipped") + F("exchanged_back"),
+            Value(Decimal("0")),
+        )
+    )
+    value = ExpressionWrapper(
+        F("amount") * F("owed") / F("quantity"),
         output_field=DecimalField(max_digits=20, decimal_places=6),
     )
-
-
-def unshipped_signed_value(account) -> Decimal:
-    """R-9.5: the value of the account's signed contracts not shipped yet (a fulfilled,
-    closed or cancelled contract has nothing left to ship)."""
-    total = ContractLine.objects.filter(
-        contract__account=account, contract__status=ContractStatus.SIGNED
-    ).aggregate(v=Coalesce(Sum(_open_value()), Value(Decimal("0"))))["v"]
+    total = lines.aggregate(v=Coalesce(Sum(value), Value(Decimal("0"))))["v"]
     return Decimal(total).quantize(Decimal("0.01"))
 
 

@@ -270,15 +270,24 @@ def contract_create(
 
 
 def shipped_anything(contract: SalesContract) -> bool:
-    """Whether any goods of the contract have left the warehouse.
-    TODO(shipping issue): outbound orders shipped against the contract's lines."""
-    return False
+    """Whether any goods of the contract have left the warehouse (R-13.3)."""
+    from shipping.services import shipped_anything as shipped
+
+    return shipped(contract)
+
+
+def requested_anything(contract: SalesContract) -> bool:
+    """Whether a demand request names the contract's lines (R-13.1)."""
+    from shipping.services import requested_anything as requested
+
+    return requested(contract)
 
 
 def shipped_quantities(contract: SalesContract) -> dict[int, Decimal]:
-    """Line id → quantity shipped net of returns.
-    TODO(shipping issue): from the outbound orders; nothing ships before that issue."""
-    return {}
+    """Line id → the quantity the customer keeps of what shipped (R-12.4, R-13)."""
+    from shipping.services import shipped_net
+
+    return shipped_net(contract)
 
 
 @transaction.atomic
@@ -300,6 +309,13 @@ def contract_update(
         raise DomainError(
             _("Goods of this contract have shipped: it can no longer be changed."),
             code="shipped",
+        )
+    if contract.status in AMENDABLE and requested_anything(contract):
+        # R-13.1: the demand requests name the contract's lines and were approved against
+        # its terms; a changed contract would leave them pointing at what it no longer says
+        raise DomainError(
+            _("Goods of this contract have been requested: it can no longer be changed."),
+            code="requested",
         )
     terms = {k: v for k, v in terms.items() if k in TERM_FIELDS and v is not None}
     _check_terms(terms, today=_today(contract.office, now))
@@ -474,6 +490,13 @@ def contract_cancel(*, contract: SalesContract, actor, reason: str, now) -> Sale
     if len(reason) > 2000:
         raise ValidationError({"reason": [_("Keep the reason under 2000 characters.")]})
     _move(contract, S.CANCELLED)
+    from shipping import services as shipping
+
+    if shipping.open_return_blocks_cancel(contract):
+        raise DomainError(
+            _("A return of this contract is on its way: settle it before cancelling."),
+            code="return_open",
+        )
     shipped = shipped_quantities(contract)
     lines = list(contract.lines.select_for_update().order_by("pk"))
     left = {line.pk: line.quantity - shipped.get(line.pk, Decimal("0")) for line in lines}
@@ -488,6 +511,7 @@ def contract_cancel(*, contract: SalesContract, actor, reason: str, now) -> Sale
     contract.cancelled_at, contract.cancelled_by, contract.cancel_reason = now, actor, reason
     contract.save()
     _event(contract, EventKind.CANCELLED, actor=actor, now=now, reason=reason)
+    shipping.contract_cancelled(contract, actor=actor, now=now)
     return contract
 
 
@@ -504,8 +528,17 @@ def _manager_transition(contract, *, actor, now, to, field, kind) -> SalesContra
 
 @transaction.atomic
 def contract_fulfil(*, contract: SalesContract, actor, now) -> SalesContract:
-    """R-12.4: the manager marks a signed contract fulfilled.
-    TODO(shipping issue): fulfilled when everything has shipped, and not before."""
+    """R-12.4: the manager marks a signed contract fulfilled, once everything ordered has
+    shipped (net of exchanged goods that came back); shipping does it itself when the last
+    goods leave (shipping.services.settle_fulfilment), so this is for a contract whose
+    figures were settled some other way."""
+    from shipping.progress import contract_progress, is_complete
+
+    if not is_complete(contract_progress(contract)):
+        raise DomainError(
+            _("Goods of this contract are still to ship: it is fulfilled when they have."),
+            code="not_shipped",
+        )
     return _manager_transition(
         contract,
         actor=actor,

@@ -22,6 +22,7 @@ from approvals.chains import describe
 from approvals.choices import DocumentType
 from approvals.templatetags.approval_words import approval_step
 from common.errors import DomainError
+from shipping.fulfilment import contract_fulfilment
 from staff.choices import Role
 from staff.permissions import may, may_in_any_office, office_ids_of
 
@@ -365,6 +366,11 @@ def _chain(contract: SalesContract, rows: list) -> str:
 def contract_detail(request, pk: int):
     contract = _contract_or_404(request.user, pk)
     approvals = _approval_rows(contract)
+    fulfilment = contract_fulfilment(request.user, contract)
+    actions = _actions(request.user, contract)
+    # shipping fulfils a contract when its last goods leave; the manager's button is
+    # for one whose figures are complete and that is still signed
+    actions["may_fulfil"] = actions["may_fulfil"] and bool(fulfilment and fulfilment["complete"])
     context = {
         "contract": contract,
         "lines": lines_with_quote(contract),
@@ -374,7 +380,9 @@ def contract_detail(request, pk: int):
         "exposure": account_exposure(contract.account),
         "events": contract.events.select_related("actor").order_by("at", "pk"),
         "scan_form": ScanForm(),
-        **_actions(request.user, contract),
+        # ordered, requested, shipped, confirmed, returned per line, once signed
+        "fulfilment": fulfilment,
+        **actions,
     }
     return render(request, "contracts/detail.html", context)
 

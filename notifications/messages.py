@@ -212,6 +212,72 @@ def render(notification: Notification, names: dict[str, str] | None = None) -> s
                 "account": p.get("account", ""),
                 "comment": p.get("comment", ""),
             }
+        # demand requests, outbound orders and returns, each to the person of the next
+        # step (the clerk issues, the warehouse keeper ships) and back to the salesperson
+        case "demand_to_issue":
+            return _(
+                "Demand request %(number)s of %(account)s is approved: issue its outbound order."
+            ) % {"number": p.get("number", ""), "account": p.get("account", "")}
+        case "demand_approved":
+            return _("Your demand request %(number)s for %(account)s is approved.") % {
+                "number": p.get("number", ""),
+                "account": p.get("account", ""),
+            }
+        case "demand_rejected":
+            return _("%(by)s rejected your demand request %(number)s: %(comment)s") % {
+                "by": p.get("by", ""),
+                "number": p.get("number", ""),
+                "comment": p.get("comment", ""),
+            }
+        case "outbound_to_ship":
+            if p.get("red"):
+                return _(
+                    "Red outbound order %(number)s: receive the goods of %(account)s back "
+                    "into %(warehouse)s."
+                ) % {
+                    "number": p.get("number", ""),
+                    "account": p.get("account", ""),
+                    "warehouse": p.get("warehouse", ""),
+                }
+            return _("Outbound order %(number)s for %(account)s: pick it from %(warehouse)s.") % {
+                "number": p.get("number", ""),
+                "account": p.get("account", ""),
+                "warehouse": p.get("warehouse", ""),
+            }
+        case "goods_shipped":
+            if p.get("done"):
+                return _("Outbound order %(number)s for %(account)s has shipped in full.") % {
+                    "number": p.get("number", ""),
+                    "account": p.get("account", ""),
+                }
+            return _("Part of outbound order %(number)s for %(account)s has shipped.") % {
+                "number": p.get("number", ""),
+                "account": p.get("account", ""),
+            }
+        case "return_to_issue":
+            return _(
+                "Return %(number)s of %(account)s is approved: issue its red outbound order."
+            ) % {"number": p.get("number", ""), "account": p.get("account", "")}
+        case "return_approved":
+            return _("Your return %(number)s for %(account)s is approved.") % {
+                "number": p.get("number", ""),
+                "account": p.get("account", ""),
+            }
+        case "return_rejected":
+            if p.get("refused"):
+                return _(
+                    "%(by)s found the goods of return %(number)s not genuine: the return is "
+                    "refused. %(comment)s"
+                ) % {
+                    "by": p.get("by", ""),
+                    "number": p.get("number", ""),
+                    "comment": p.get("comment", ""),
+                }
+            return _("%(by)s rejected your return %(number)s: %(comment)s") % {
+                "by": p.get("by", ""),
+                "number": p.get("number", ""),
+                "comment": p.get("comment", ""),
+            }
     return notification.kind
 
 

@@ -23,6 +23,7 @@ api_v1 = [
     path("", include("visits.api.urls")),
     path("", include("quotes.api.urls")),
     path("", include("contracts.api.urls")),
+    path("", include("shipping.api.urls")),
 ]
 
 urlpatterns = [
@@ -41,6 +42,7 @@ urlpatterns = [
     path("visits/", include("visits.urls")),
     path("quotes/", include("quotes.urls")),
     path("contracts/", include("contracts.urls")),
+    path("shipping/", include("shipping.urls")),
     path("health/", health, name="health"),
     path(
         "accounts/login/",

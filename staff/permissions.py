@@ -311,6 +311,28 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "contracts.close_register": lambda u, o: _has_role_in(u, o, Role.CLERK),
     "contracts.pipeline": lambda u, o: _has_role_in(u, o, Role.SALESPERSON),
     "contracts.branch_pipeline": lambda u, o: o is not None and manages(u, o),
+    # shipping and returns: obj is the branch. Which documents a user sees is
+    # shipping.selectors; these are the role checks.
+    # the contract's salesperson or the branch's clerk fills a demand request
+    "shipping.request": lambda u, o: _has_role_in(u, o, Role.SALESPERSON, Role.CLERK),
+    # the clerk issues outbound orders and red outbound orders
+    "shipping.issue": lambda u, o: _has_role_in(u, o, Role.CLERK),
+    # the warehouse keeper ships and receives returned goods
+    "shipping.ship": lambda u, o: _has_role_in(u, o, Role.WAREHOUSE),
+    # the clerk records and files the customer's confirmation
+    "shipping.confirm": lambda u, o: _has_role_in(u, o, Role.CLERK),
+    # the lists of late first orders, backorders and unconfirmed
+    # shipments, for the clerk and the manager (the director: any branch)
+    "shipping.follow": lambda u, o: (
+        o is not None and (manages(u, o) or _has_role_in(u, o, Role.CLERK))
+    ),
+    "shipping.late": lambda u, o: (
+        o is not None and (manages(u, o) or _has_role_in(u, o, Role.CLERK))
+    ),
+    # the contract's salesperson records a return or exchange
+    "shipping.return": lambda u, o: _has_role_in(u, o, Role.SALESPERSON),
+    # the warehouse keeper's queue of orders to pick and goods to receive back
+    "shipping.queue": lambda u, o: _has_role_in(u, o, Role.WAREHOUSE),
     # one work page per role (workspace)
     **{f"workspace.{r}": (lambda role: lambda u, o: u.has_role(role))(r) for r in Role.values},
 }

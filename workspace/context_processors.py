@@ -36,7 +36,14 @@ SALES_PAGES = (
     ("contracts.branch_pipeline", _("Branch pipeline"), "contracts:branch_pipeline"),
     ("contracts.filing", _("Filing queue"), "contracts:filing"),
     ("quotes.answer", _("Questions to my department"), "quotes:questions"),
+    # the warehouse keeper's queue: the clerk's and the
+    # manager's follow-up lists (late first orders, backorders, unconfirmed shipments)
+    ("shipping.queue", _("Warehouse queue"), "shipping:queue"),
+    ("shipping.follow", _("Shipping follow-up"), "shipping:late"),
 )
+
+# the roles that fill, approve or issue demand requests and outbound orders
+SHIPPING_READERS = (Role.SALESPERSON, Role.MANAGER, Role.CLERK, Role.DIRECTOR)
 
 
 def navigation(request):
@@ -66,6 +73,9 @@ def navigation(request):
     ]
     if user.has_role(Role.DIRECTOR, Role.EXECUTIVE, Role.FINANCE, Role.CLERK):
         items.append((_("Contracts"), reverse("contracts:list")))
+    if user.has_role(*SHIPPING_READERS) and may_in_any_office(user, "contracts.view"):
+        items.append((_("Demand requests"), reverse("shipping:requests")))
+        items.append((_("Outbound orders"), reverse("shipping:orders")))
     if user.has_role(*PRODUCT_READERS):
         items.append((_("Products"), reverse("catalog:list")))
     if user.has_role(Role.WAREHOUSE, Role.CLERK, Role.MANAGER, Role.DIRECTOR):

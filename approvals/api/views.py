@@ -8,6 +8,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from common.errors import conflict_response
+
 from .. import services
 from ..models import Approval
 from ..permissions import may_decide
@@ -28,7 +30,10 @@ class ApprovalViewSet(viewsets.GenericViewSet):
         items = inbox_for(request.user, now=timezone.now())
         return Response(InboxItemSerializer(items, many=True).data)
 
-    @extend_schema(request=DecideSerializer, responses={200: dict})
+    @extend_schema(
+        request=DecideSerializer,
+        responses={200: dict, 409: conflict_response("not_pending")},
+    )
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         """R-8.1, R-8.2: approve or reject the current step; answers the document."""

@@ -21,6 +21,10 @@ def links_for(user) -> list[tuple[str, str]]:
         links.append((_("Quotes"), reverse("quotes:list")))
     if user.has_role(Role.DIRECTOR, Role.EXECUTIVE) or may_in_any_office(user, "contracts.view"):
         links.append((_("Contracts"), reverse("contracts:list")))
+        # a contract's demand requests, outbound orders and returns
+        links.append((_("Demand requests"), reverse("shipping:requests")))
+        links.append((_("Outbound orders"), reverse("shipping:orders")))
+        links.append((_("Returns"), reverse("shipping:returns")))
     if may_in_any_office(user, "contracts.pipeline"):
         links.append((_("My pipeline"), reverse("contracts:pipeline")))
     if may_in_any_office(user, "contracts.branch_pipeline"):

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "visits",
     "quotes",
     "contracts",
+    "shipping",
 ]
 
 MIDDLEWARE = [
@@ -244,6 +245,7 @@ SPECTACULAR_SETTINGS = {
         "QuoteKindEnum": "quotes.choices.QuoteKind",
         "ContractKindEnum": "contracts.choices.ContractKind",
         "ContractStatusEnum": "contracts.choices.ContractStatus",
+        "ReturnKindEnum": "shipping.choices.ReturnKind",
         # the first part's names, as they were before the collisions
         "KindEnum": "reception.choices.CallKind",
         "StatusEnum": "reception.choices.DutyStatus",

@@ -16,6 +16,7 @@ PROJECT_APPS = {
     "notifications",
     "deals",
     "reports",
+    "shipping",  # shipping and returns: the ledgers read only
 }
 
 

@@ -1,7 +1,7 @@
 """Sales contracts for tests/security/test_field_exposure.py (R-12), made once per test: user
-a's approved account with a draft contract, a contract waiting for approval and two signed
-ones (one to cancel, one to file, one to fulfil), and the requests that write them (mass
-assignment)."""
+a's approved account with a draft contract, a contract waiting for approval and three signed
+ones (one to cancel, one to file, one to fulfil: its goods shipped), a fulfilled one (shipped in
+full), and the requests that write them (mass assignment)."""
 
 from decimal import Decimal
 
@@ -14,6 +14,7 @@ from catalog.services import product_create
 from contracts import services
 from contracts.factories import approve_all, line
 from contracts.models import SalesContract
+from shipping.factories import ship_everything
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 TAGS = ("草稿", "待审", "待取消", "待归档", "待履行", "已履行")
@@ -45,8 +46,14 @@ def contract_world(*, office, a, manager, now) -> dict:
             services.contract_submit(contract=made, actor=a, now=now)
         if tag not in ("草稿", "待审"):
             made = approve_all(made, [manager], now=now)
-        if tag == "已履行":
-            made = services.contract_fulfil(contract=made, actor=manager, now=now)
+        if tag in ("待履行", "已履行"):  # R-13.3: its goods ship, which fulfils it
+            ship_everything(made, now=now, people=[manager])
+            made.refresh_from_db()
+        if tag == "待履行":
+            # R-12.4: the manager's own "fulfilled" is for a contract whose goods all left
+            # outside the services (shipping fulfils the others itself): one such contract
+            SalesContract.objects.filter(pk=made.pk).update(status="signed", fulfilled_at=None)
+            made.refresh_from_db()
         return made
 
     return {"product": product, "account": account, **{tag: contract(tag) for tag in TAGS}}

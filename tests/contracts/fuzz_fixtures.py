@@ -1,6 +1,7 @@
 """Targets of the contract forms for tests/security/test_form_fuzz.py (R-12): in the demo's
 office, sales1's approved account (and a colleague's, another office's) with a draft contract,
-a signed one and a fulfilled one; in the demo's branch, a signed contract for its clerk to file.
+a signed one with nothing shipped, a signed one shipped in full (to fulfil) and a fulfilled
+one; in the demo's branch, a signed contract for its clerk to file.
 The branch's clerk joins the users."""
 
 from decimal import Decimal
@@ -11,6 +12,8 @@ from accounts.factories import AccountFactory
 from catalog.services import product_create
 from contracts import services
 from contracts.factories import approve_all, line
+from contracts.models import SalesContract
+from shipping.factories import ship_everything
 from staff.models import Office, User
 
 
@@ -51,15 +54,23 @@ def contract_targets(world: dict) -> dict:
     draft = services.contract_create(
         actor=sales1, account=mine, lines=[line(product, "2", "100.00")], now=now
     )
-    fulfilled = services.contract_fulfil(
-        contract=signed(mine, sales1, manager), actor=manager, now=now
-    )
+    fulfilled = signed(mine, sales1, manager)
+    ship_everything(fulfilled, now=now, people=[manager])  # R-13.3: the last goods fulfil it
+    fulfilled.refresh_from_db()
+    assert fulfilled.status == "fulfilled"
+    # R-12.4: the manager's own "fulfilled" (and a cancellation, which finds nothing left to
+    # cancel) on a signed contract whose goods all left outside the services — shipping
+    # fulfils the others itself, and a refusal would leave its message for the next form
+    to_fulfil = signed(mine, sales1, manager)
+    ship_everything(to_fulfil, now=now, people=[manager])
+    SalesContract.objects.filter(pk=to_fulfil.pk).update(status="signed", fulfilled_at=None)
     return {
         "branch_office": branch.pk,
         "contract_accounts": [mine.pk, colleague.pk, theirs.pk],
         "contract_products": [product.pk, retired.pk],
         "contract_draft": draft.pk,
-        "contract_signed": signed(mine, sales1, manager).pk,
+        "contract_signed": to_fulfil.pk,
+        "contract_open": signed(mine, sales1, manager).pk,  # signed, nothing requested yet
         "contract_fulfilled": fulfilled.pk,
         "contract_to_file": signed(theirs, rep, boss).pk,
     }

@@ -13,6 +13,7 @@ from contracts.factories import NOW, approve_all, draft, line, signed, won_quote
 from contracts.models import SalesContract
 from notifications.messages import render
 from notifications.models import Notification
+from shipping.factories import ship_everything
 
 pytestmark = pytest.mark.django_db
 
@@ -103,10 +104,10 @@ def test_the_approvals_rows_and_the_status_signed(
 
 
 def test_the_statuses_after_signing_are_fulfilled_closed_and_cancelled(
-    api, account, salesperson, product, manager, approvers
+    api, account, salesperson, product, manager, approvers, clerk, warehouse
 ):
     one = signed(account, salesperson, [line(product)], approvers)
-    services.contract_fulfil(contract=one, actor=manager, now=NOW)
+    ship_everything(one, now=NOW, people=[*approvers, clerk, warehouse])  # fulfils it
     assert _get(api, salesperson, one)["status"] == "fulfilled"
     services.contract_close(contract=one, actor=manager, now=NOW)
     assert _get(api, salesperson, one)["status"] == "closed"

@@ -23,6 +23,7 @@ from contracts.factories import (
 )
 from contracts.models import ContractEvent, SalesContract
 from contracts.selectors import unshipped_signed_value
+from shipping.factories import ship_everything
 from staff.factories import OfficeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -320,13 +321,26 @@ def test_a_pending_contract_is_not_cancelled(office, salesperson, product, manag
     assert refused.value.code == "bad_transition"
 
 
-def test_fulfilled_then_closed_by_the_manager(office, salesperson, product, manager):
+def test_fulfilled_then_closed_by_the_manager(
+    office, salesperson, product, manager, director, clerk, warehouse
+):
+    """R-12.4: fulfilled once everything has shipped (shipping does it with the last goods,
+    R-13.3), not before; then closed by the manager."""
     account = approved_account(office, salesperson)
     contract = signed(account, salesperson, [line(product)], [manager])
     with pytest.raises(DomainError):
         services.contract_close(contract=contract, actor=manager, now=NOW)
-    fulfilled = services.contract_fulfil(contract=contract, actor=manager, now=NOW)
-    assert fulfilled.status == "fulfilled"
+    with pytest.raises(DomainError) as early:
+        services.contract_fulfil(contract=contract, actor=manager, now=NOW)
+    assert early.value.code == "not_shipped"
+    contract.refresh_from_db()
+    assert contract.status == "signed"
+    ship_everything(contract, now=NOW, people=[manager, director, clerk, warehouse])
+    fulfilled = SalesContract.objects.get(pk=contract.pk)
+    assert (fulfilled.status, fulfilled.fulfilled_at) == ("fulfilled", NOW)
+    assert fulfilled.events.filter(kind="fulfilled").count() == 1
+    with pytest.raises(DomainError):  # fulfilled already
+        services.contract_fulfil(contract=fulfilled, actor=manager, now=NOW)
     assert unshipped_signed_value(account) == Decimal("0.00")
     assert services.contract_close(contract=fulfilled, actor=manager, now=NOW).status == "closed"
     with pytest.raises(DomainError):

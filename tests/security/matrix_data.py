@@ -56,7 +56,13 @@ PERSONAS: dict[str, str | None] = {
     "CL": Role.CLERK,
     "WH": Role.WAREHOUSE,
     "NR": None,
+    # the sales department's own roles (second part): tested on the rows that concern them
+    # (Row.second_part), the first part's rows being none of their business
+    "TE": Role.TECHNICIAN,
+    "EX": Role.EXECUTIVE,
+    "PU": Role.PURCHASING,
 }
+SECOND_PART_PERSONAS = ("TE", "EX", "PU")
 SCOPES = ("own", "peer", "other")
 # the customers' phones, by what they are to the salesperson persona "SP"
 PHONES = {
@@ -475,4 +481,127 @@ def build_world() -> World:
     world.objects["office"] = {"own": a, "other": b}
     world.objects["staff"] = {"peer": sp2, "other": spb}
     world.objects["jobrun"] = {"own": JobRun.objects.create(name="matrix", ran_at=now)}
+    _shipping(world, product, clerks, managers, now)
     return world
+
+
+# shipping and returns (R-13): each scope's free text, read only by who may read the document
+# (the Chinese markers of RECORD_TEXT's kind); the contract's money a keeper never reads
+REQUEST_NOTE = {"own": "矩阵需货-本人", "peer": "矩阵需货-同事", "other": "矩阵需货-他店"}
+RETURN_REASON = {"own": "矩阵退货-本人", "peer": "矩阵退货-同事", "other": "矩阵退货-他店"}
+INSPECTED_REASON = "矩阵退货-已检验"
+CONTRACT_MONEY = ("100.00", "1,000.00", "1000.00")  # contract_line(product): 10 at 100.00
+# a photo's first bytes are all an upload is judged by (common.uploads)
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def _decide_all(document, people, now):
+    """Every pending step decided by the first of `people` holding its role."""
+    from approvals.services import approval_decide
+
+    document.refresh_from_db()
+    while document.status == "pending":
+        step = document.approvals().get(state="pending")
+        decider = next((u for u in people if u.has_role(step.role)), None)
+        if decider is None:
+            break
+        approval_decide(approval=step, actor=decider, decision="approve", comment="", now=now)
+        document.refresh_from_db()
+    return document
+
+
+def _decide_step(document, role, person, now) -> None:
+    from approvals.services import approval_decide
+
+    step = document.approvals().get(state="pending", role=role)
+    approval_decide(approval=step, actor=person, decision="approve", comment="", now=now)
+
+
+def _shipping(world: World, product, clerks, managers, now) -> None:
+    """Per scope, through shipping.services, on the scope's signed contract (10 motors):
+
+    - `outbound_order`: a demand request of 4 approved, its order issued and 3 shipped (1 left,
+      in the keeper's queue), with `confirmation`: 1 received, its photo filed;
+    - `approved_request`: 1 more approved, waiting for its outbound order;
+    - `demand_request`: 1 more, a draft;
+    - `return`: 1 returned, with its return certificate, waiting for the technician's
+      inspection (own, other) or for the manager's confirmation (peer: not routed to the
+      technician);
+    - `inspected_return` (office A): 1 more, found genuine by the technician persona, waiting
+      for the director.
+    """
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shipping import services as shipping
+    from shipping.services import LineInput as Ship
+    from stock.models import Warehouse
+    from stock.services import stock_move
+
+    a, b, users, people = world.a, world.b, world.users, world.people
+    people["teb"] = UserFactory(username="m-teb", roles=[Role.TECHNICIAN], offices=[b])
+    people["whb"] = UserFactory(username="m-whb", roles=[Role.WAREHOUSE], offices=[b])
+    keepers = {"own": users["WH"], "peer": users["WH"], "other": people["whb"]}
+    sellers = {"own": users["SP"], "peer": people["sp2"], "other": people["spb"]}
+    director = users["DI"]
+    stores = {o.pk: Warehouse.objects.get(office=o, code=f"WH-{o.pk}") for o in (a, b)}
+    for store in stores.values():  # the 5 motors of build_world, and 5 more
+        stock_move(
+            warehouse=store, product=product, quantity=Decimal("5"), kind="opening",
+            reason="期初", actor=users["MA"], now=now,
+        )  # fmt: skip
+    world.objects["warehouse"] = {"own": stores[a.pk], "other": stores[b.pk]}
+
+    def one(quantity):
+        return [Ship(product=product, quantity=Decimal(quantity))]
+
+    def approved_request(scope, quantity, note=""):
+        seller = sellers[scope]
+        contract = world.objects["sales_contract"][scope]
+        made = shipping.request_create(
+            actor=seller, contract=contract, lines=one(quantity), note=note, now=now
+        )
+        shipping.request_submit(request=made, actor=seller, now=now)
+        return _decide_all(made, [managers[scope], director], now)
+
+    def submitted_return(scope, reason):
+        seller = sellers[scope]
+        contract = world.objects["sales_contract"][scope]
+        made = shipping.return_create(
+            actor=seller, contract=contract, lines=one("1"), reason=reason, now=now
+        )
+        return shipping.return_submit(ret=made, actor=seller, now=now)
+
+    for key in ("outbound_order", "confirmation", "approved_request", "demand_request"):
+        world.objects[key] = {}
+    world.objects["return"] = {}
+    for scope in SCOPES:
+        office = world.office(scope)
+        contract = world.objects["sales_contract"][scope]
+        first = approved_request(scope, "4")
+        order = shipping.order_issue(
+            actor=clerks[scope], demand_request=first, warehouse=stores[office.pk], now=now
+        )
+        shipping.order_ship(actor=keepers[scope], order=order, lines=one("3"), now=now)
+        photo = SimpleUploadedFile("photo.png", PNG, content_type="image/png")
+        world.objects["confirmation"][scope] = shipping.confirmation_record(
+            actor=clerks[scope], order=order, signed_by="王经理", signed_on=world.today(scope),
+            lines=one("1"), now=now, upload=photo,
+        )  # fmt: skip
+        world.objects["outbound_order"][scope] = order
+        world.objects["approved_request"][scope] = approved_request(scope, "1")
+        world.objects["demand_request"][scope] = shipping.request_create(
+            actor=sellers[scope], contract=contract, lines=one("1"), note=REQUEST_NOTE[scope],
+            now=now,
+        )  # fmt: skip
+        ret = submitted_return(scope, RETURN_REASON[scope])
+        shipping.return_certificate(  # the customer lost the invoice: the certificate's PDF
+            ret=ret, actor=sellers[scope], reason="客户发票遗失", now=now
+        )
+        if scope != "peer":  # the manager confirms: on to the technician of the branch
+            _decide_step(ret, Role.MANAGER, managers[scope], now)
+        world.objects["return"][scope] = ret
+    # office A: a return the technician persona inspected (genuine: on to the director)
+    inspected = submitted_return("own", INSPECTED_REASON)
+    _decide_step(inspected, Role.MANAGER, users["MA"], now)
+    shipping.return_inspect(ret=inspected, actor=users["TE"], genuine=True, note="", now=now)
+    world.objects["inspected_return"] = {"own": inspected}

@@ -63,6 +63,7 @@ from reports.services import diary_submit
 from staff.factories import OfficeFactory, UserFactory
 from tests.contracts import exposure_fixtures as contract_fixtures
 from tests.quotes import exposure_fixtures as quote_fixtures
+from tests.shipping import exposure_fixtures as shipping_fixtures
 from workspace.roles import WORK_PAGES
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -295,6 +296,7 @@ def object_ids(world) -> dict[str, list]:
     from catalog.models import Product
     from contracts.models import SalesContract
     from quotes.models import Enquiry, EnquiryQuestion, Quote
+    from shipping.models import Confirmation, DemandRequest, OutboundOrder, ReturnRequest
     from visits.models import PlannedVisit, VisitPlan
 
     def ids(model):
@@ -383,6 +385,12 @@ def object_ids(world) -> dict[str, list]:
         **{name: ids(EnquiryQuestion) for name in ("quotes:answer", "enquiry-question-answer")},
         # sales contracts (R-12): the ones the specs make, when made
         **{name: ids(SalesContract) for name in CONTRACT_URLS},
+        # shipping and returns (R-13): the ones the specs make, when made
+        **{
+            name: ids(model)
+            for model in (DemandRequest, OutboundOrder, Confirmation, ReturnRequest, SalesContract)
+            for name in SHIPPING_URLS[model.__name__]
+        },
     }
 
 
@@ -625,6 +633,7 @@ APPS |= {"accounts", "approvals"}  # accounts and their approvals (R-8, R-9)
 APPS |= {"visits"}  # visit plans and records (R-9.6, R-9.7)
 APPS |= {"quotes"}  # enquiries and quotes (R-11)
 APPS |= {"contracts"}  # sales contracts (R-12)
+APPS |= {"shipping"}  # shipping and returns (R-13)
 UNTRACKED_COLUMNS = ("password",)  # salted anew by each request that sets one
 UNTRACKED_COLUMNS += ("scan",)  # an uploaded file's stored name: random for each upload
 
@@ -704,6 +713,22 @@ def hostile_fields(world) -> dict:
         "last_credit_review": "2001-02-03",
         "deputy": other,
         "merged_into": c["b1"].household_id,
+        # R-13: what only the services set — the technician's finding, what shipped, the
+        # colour of an order, who issued, shipped, inspected or approved, and when
+        "genuine": False,
+        "shipped": "999.000",
+        "red": True,
+        "approvals": [{"role": "manager", "state": "approved"}],
+        "approved_at": LONG_AGO,
+        "issued_by": other,
+        "issued_at": LONG_AGO,
+        "shipped_by": other,
+        "shipped_at": LONG_AGO,
+        "inspected_by": other,
+        "inspected_at": LONG_AGO,
+        "certificate_at": LONG_AGO,
+        "cancelled_at": LONG_AGO,
+        "recorded_at": LONG_AGO,
     }
 
 
@@ -982,6 +1007,7 @@ def api_specs(world) -> list[dict]:
     return [
         *_quote_specs(world, quote_fixtures.api_specs),
         *contract_fixtures.api_specs(_contract_objects(world)),
+        *shipping_fixtures.api_specs(_shipping_objects(world), TODAY),
         *_record_specs(world, "api"),
         {
             "name": "account-list",
@@ -1315,6 +1341,55 @@ def _contract_objects(world) -> dict:
     )
 
 
+def _shipping_objects(world) -> dict:
+    """a's contract with its demand requests, orders and returns
+    (tests/shipping/exposure_fixtures.py), made once; the technician joins the users."""
+    return shipping_fixtures.shipping_world(office=world["sunny"], users=world["users"], now=T)
+
+
+SHIPPING_URLS = {
+    "DemandRequest": (
+        "shipping:request",
+        "shipping:request_submit",
+        "shipping:request_cancel",
+        "shipping:request_issue",
+        "demand-request-detail",
+        "demand-request-submit",
+        "demand-request-cancel",
+    ),
+    "OutboundOrder": (
+        "shipping:order",
+        "shipping:order_ship",
+        "shipping:order_confirm",
+        "shipping:order_pdf",
+        "outbound-order-detail",
+        "outbound-order-ship",
+        "outbound-order-confirmation",
+    ),
+    "Confirmation": (
+        "shipping:confirmation_scan",
+        "shipping:confirmation_attach",
+        "confirmation-detail",
+        "confirmation-scan",
+    ),
+    "ReturnRequest": (
+        "shipping:return",
+        "shipping:return_submit",
+        "shipping:return_cancel",
+        "shipping:return_inspect",
+        "shipping:return_certificate",
+        "shipping:return_certificate_pdf",
+        "shipping:return_red_order",
+        "return-detail",
+        "return-submit",
+        "return-inspection",
+        "return-cancel",
+        "return-certificate",
+    ),
+    "SalesContract": ("shipping:late_reason",),
+}
+
+
 def _quote_specs(world, specs) -> list[dict]:
     q = _quote_objects(world)
     return specs(q, q["account"], TODAY)
@@ -1427,6 +1502,7 @@ def page_specs(world) -> list[dict]:
         *_record_specs(world, "pages"),
         *_quote_specs(world, quote_fixtures.page_specs),
         *contract_fixtures.page_specs(_contract_objects(world), office=world["sunny"]),
+        *shipping_fixtures.page_specs(_shipping_objects(world), TODAY),
         {
             "name": "accounts:new",
             "user": "a",

@@ -38,14 +38,30 @@ from leads.models import Customer, SourceChannel
 from quotes.models import Enquiry, EnquiryLine, EnquiryQuestion, Quote, QuoteLine
 from reception.models import Call, DutyState, Referral, Roster, RosterEntry, Visit
 from reports.models import DayOff, Fine, Meeting, MeetingProblem, PeriodReport, WorkDiary
+from shipping.models import (
+    Confirmation,
+    ConfirmationLine,
+    DemandLine,
+    DemandRequest,
+    FirstOrderDelay,
+    OutboundLine,
+    OutboundOrder,
+    ReturnLine,
+    ReturnRequest,
+    Shipment,
+    ShipmentLine,
+)
 from stock.models import StockBalance, StockMove, Warehouse
 from tests.contracts.fuzz_fixtures import contract_targets
 from tests.quotes.fuzz_fixtures import quote_targets
+from tests.shipping.fuzz_fixtures import shipping_targets
 from visits.models import DealerStock, PlannedVisit, VisitPlan, VisitRecord
 
 from .fuzz_world import ROLES, build_world, rolled_back
 
 FORM_ROLES = [*ROLES, "clerk"]  # the branch's clerk files contracts (R-12.2)
+# the branch's salesperson (rep1) and technician: demand requests, returns, inspections (R-13)
+FORM_ROLES += ["rep", "technician"]
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", 10))  # per form; more for a deeper local run
 HYPOTHESIS = settings(
     max_examples=EXAMPLES,
@@ -1057,6 +1073,123 @@ FORMS = [
         lambda t: {"office": st.just(str(t["branch_office"])), "month": garbage()},
         (ContractRegister,),
     ),
+    # shipping and returns (R-13): targets from tests/shipping/fuzz_fixtures.py, in the demo's
+    # branch (workspace.demo_shipping)
+    Form(
+        "shipping: new demand request",
+        "rep",
+        lambda t: "/shipping/requests/new/",
+        lambda t: {
+            "contract": st.one_of(st.just(str(t["shipping_fresh"])), ids(t["shipping_contracts"])),
+            **{f"q-{pk}": number() for pk in t["shipping_fresh_lines"]},
+            "note": text(),
+            "submit": choice(["1"]),
+        },
+        (DemandRequest, DemandLine, Approval),
+    ),
+    *[
+        Form(
+            f"shipping: {what} the demand request",
+            "rep",
+            (lambda a: lambda t: f"/shipping/requests/{t['request_draft']}/{a}/")(action),
+            lambda t: {"status": text(), "next": text()},
+            (DemandRequest, Approval),
+            lambda t: (DemandRequest, t["request_draft"]),
+        )
+        for what, action in (("submit", "submit"), ("withdraw", "cancel"))
+    ],
+    Form(
+        "shipping: issue the outbound order",
+        "clerk",
+        lambda t: f"/shipping/requests/{t['request_approved']}/issue/",
+        lambda t: {"warehouse": ids(t["branch_warehouses"]), "note": text()},
+        (OutboundOrder, OutboundLine),
+        lambda t: (DemandRequest, t["request_approved"]),
+    ),
+    Form(
+        "shipping: ship",
+        "warehouse",
+        lambda t: f"/shipping/orders/{t['order_partial']}/ship/",
+        lambda t: {f"q-{pk}": number() for pk in t["order_lines"][t["order_partial"]]},
+        (Shipment, ShipmentLine, OutboundLine, StockMove, StockBalance),
+        lambda t: (OutboundOrder, t["order_partial"]),
+    ),
+    Form(
+        "shipping: the customer's confirmation",
+        "clerk",
+        lambda t: f"/shipping/orders/{t['order_done']}/confirm/",
+        lambda t: {
+            **{f"q-{pk}": number() for pk in t["order_lines"][t["order_done"]]},
+            "signed_by": text(),
+            "signed_on": date(),
+            "note": text(),
+            "photo": st.one_of(_scan(), text()),
+            "scan": st.one_of(_scan(), text()),
+        },
+        (Confirmation, ConfirmationLine),
+        lambda t: (OutboundOrder, t["order_done"]),
+    ),
+    Form(
+        "shipping: the scan of a confirmation",
+        "clerk",
+        lambda t: f"/shipping/confirmations/{t['confirmation_unscanned']}/attach/",
+        lambda t: {"scan": st.one_of(_scan(), text())},
+        (Confirmation,),
+        lambda t: (Confirmation, t["confirmation_unscanned"]),
+    ),
+    Form(
+        "shipping: why the first order is late",
+        "clerk",
+        lambda t: f"/shipping/late/{t['shipping_waiting']}/reason/",
+        lambda t: {
+            f"c{t['shipping_waiting']}-reason": text(),
+            "office": st.just(str(t["branch_office"])),
+        },
+        (FirstOrderDelay,),
+    ),
+    Form(
+        "shipping: new return",
+        "rep",
+        lambda t: "/shipping/returns/new/",
+        lambda t: {
+            "contract": ids(t["shipping_contracts"]),
+            "kind": choice(["return", "exchange"]),
+            "reason": text(),
+            "lines-TOTAL_FORMS": number(),
+            "lines-INITIAL_FORMS": number(),
+            "lines-0-contract_line": ids(t["shipping_shipped_lines"]),
+            "lines-0-specification": text(),
+            "lines-0-quantity": number(),
+        },
+        (ReturnRequest, ReturnLine),
+    ),
+    *[
+        Form(
+            f"shipping: {action} the return",
+            "rep",
+            (lambda a: lambda t: f"/shipping/returns/{t['return_draft']}/{a}/")(action),
+            lambda t: {"reason": text(), "status": text()},
+            (ReturnRequest, ReturnLine, Approval),
+            lambda t: (ReturnRequest, t["return_draft"]),
+        )
+        for action in ("submit", "cancel", "certificate")
+    ],
+    Form(
+        "shipping: inspect the returned goods",
+        "technician",
+        lambda t: f"/shipping/returns/{t['return_inspection']}/inspect/",
+        lambda t: {"genuine": choice(["yes", "no"]), "note": text()},
+        (ReturnRequest, Approval),
+        lambda t: (ReturnRequest, t["return_inspection"]),
+    ),
+    Form(
+        "shipping: the red outbound order",
+        "clerk",
+        lambda t: f"/shipping/returns/{t['return_approved']}/red-order/",
+        lambda t: {"warehouse": ids(t["branch_warehouses"])},
+        (OutboundOrder, OutboundLine),
+        lambda t: (ReturnRequest, t["return_approved"]),
+    ),
     # the two forms anyone may post
     Form(
         "login",
@@ -1119,6 +1252,19 @@ FORMS = [
             ("/contracts/register/pdf/", "manager", lambda t: {"month": garbage()}),
             ("/contracts/filing/", "manager", lambda t: {"office": garbage()}),
             ("/contracts/pipeline/branch/", "manager", lambda t: {"office": garbage()}),
+            # shipping and returns (R-13): the lists and the pickers
+            *[
+                (path, "clerk", lambda t: {"status": text(), "contract": garbage()})
+                for path in ("/shipping/requests/", "/shipping/orders/")
+            ],
+            ("/shipping/requests/new/", "clerk", lambda t: {"contract": garbage()}),
+            ("/shipping/returns/", "rep", lambda t: {"status": text(), "kind": text()}),
+            ("/shipping/returns/new/", "rep", lambda t: {"contract": garbage()}),
+            ("/shipping/queue/", "warehouse", lambda t: {"office": garbage()}),
+            *[
+                (path, "clerk", lambda t: {"office": garbage()})
+                for path in ("/shipping/late/", "/shipping/backorders/", "/shipping/unconfirmed/")
+            ],
             (
                 "/visits/",
                 "manager",
@@ -1300,6 +1446,7 @@ def world(django_db_setup, django_db_blocker):
         built["targets"] |= stock_targets(built)
         built["targets"] |= record_targets(built)
         built["targets"] |= contract_targets(built)
+        built["targets"] |= shipping_targets(built)
         yield built
 
 
@@ -1312,11 +1459,14 @@ def _state(form: Form, t: dict):
 
 
 def _rejected(response) -> bool:
-    """A 4xx, or a redirect back with an error message (the finance page's actions)."""
+    """A 4xx, or a redirect back with an error message (the finance page's actions). Only the
+    messages this request added count: an earlier redirect's, never shown, are still in the
+    client's cookie (a success after a refusal is not a refusal)."""
     if 400 <= response.status_code < 500:
         return True
-    shown = getattr(response.wsgi_request, "_messages", None) or []
-    return response.status_code == 302 and any(m.level == messages.ERROR for m in shown)
+    storage = getattr(response.wsgi_request, "_messages", None)
+    added = getattr(storage, "_queued_messages", None) or []
+    return response.status_code == 302 and any(m.level == messages.ERROR for m in added)
 
 
 def _submit(client: Client, form: Form, url: str, data: dict, htmx: bool):
@@ -1400,6 +1550,7 @@ PAGE_APPS = [
     "stock",
     "visits",
     "contracts",
+    "shipping",
 ]
 
 

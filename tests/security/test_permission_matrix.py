@@ -46,10 +46,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from pypdf import PdfReader
 
 from tests.security.matrix_data import (
+    CONTRACT_MONEY,
+    INSPECTED_REASON,
     PERSONAS,
     PHONES,
     PRODUCT_COST,
     RECORD_TEXT,
+    REQUEST_NOTE,
+    RETURN_REASON,
+    SECOND_PART_PERSONAS,
     SP_OWN_PHONES,
     World,
     build_world,
@@ -73,7 +78,7 @@ LOGIN = Redirect("/accounts/login/?next=", login=True)
 ADMIN_LOGIN = Redirect("/admin/login/?next=", login=True)
 ADMIN_INDEX = Redirect("/admin/")  # logging out of the admin when not logged in to it
 
-ROLES = "SE SP MA DI AS FI CL WH"
+ROLES = "SE SP MA DI AS FI CL WH"  # the first part's roles (and the clerk, the keeper)
 ALL = f"{ROLES} NR"  # every member of office A, the one without a role included
 MANAGES = "MA DI"  # staff.permissions.manages: the office's manager, the director (every office)
 # API.md's "office members" for the customers, the duty roster and the units: the staff with
@@ -121,8 +126,13 @@ class Row:
     # who of the personas is tested: all; False: anonymous only (logging out would end the
     # persona's session); or some persona codes
     personas: bool | str = True
+    # a row of the sales department's documents: the technician, leadership and purchasing
+    # personas are tested on it too (SECOND_PART_PERSONAS: on the first part's rows, never)
+    second_part: bool = False
 
     def tested_as(self, persona: str) -> bool:
+        if persona in SECOND_PART_PERSONAS and not self.second_part:
+            return False
         if isinstance(self.personas, str):
             return persona in self.personas.split()
         return self.personas
@@ -1033,6 +1043,399 @@ CONTRACT_API = [
     ),
 ]
 
+# shipping and returns (R-13). Who sees a document is shipping.selectors: the demand requests
+# and returns of the contracts one sees (contracts_visible_to: the contract's salesperson, the
+# branch's manager, clerk and finance, the director and leadership everywhere); the outbound
+# orders too, and every order of the branch for its warehouse keeper (quantities, never the
+# contract's money); a technician only the returns routed to them (waiting for an inspection in
+# their branch, or inspected by them). Not seen: 404. Seen but not theirs to do: 403.
+SHIP_READERS = "SP MA DI FI CL EX"
+ORDER_READERS = f"{SHIP_READERS} WH"
+RETURN_READERS = f"{SHIP_READERS} TE"
+BRANCH_SEEN = "MA DI FI CL EX"  # see a colleague's document of the branch (or any: DI EX)
+
+
+def shipping_hidden(world: World, scope: str, persona: str) -> list[str]:
+    """Each scope's request note and return reason, for whoever may not read that scope's
+    documents; the contract's money, for the warehouse keeper (R-13.2: quantities only)."""
+    readable = {
+        "SP": {"own"},
+        "MA": {"own", "peer"},
+        "CL": {"own", "peer"},
+        "FI": {"own", "peer"},
+        "DI": set(SCOPES_ALL),
+        "EX": set(SCOPES_ALL),
+    }.get(persona, set())
+    hidden = [REQUEST_NOTE[s] for s in SCOPES_ALL if s not in readable]
+    # a technician reads the return waiting for their inspection (own) and the one they did
+    returns = readable | ({"own"} if persona == "TE" else set())
+    hidden += [RETURN_REASON[s] for s in SCOPES_ALL if s not in returns]
+    if persona not in {"SP", "MA", "CL", "FI", "DI", "EX", "TE"}:
+        hidden.append(INSPECTED_REASON)
+    if persona == "WH":
+        hidden += list(CONTRACT_MONEY)
+        for contract in world.objects["sales_contract"].values():
+            hidden += [f"{contract.total:,.2f}", f"{contract.total:.2f}"]
+    return hidden
+
+
+SCOPES_ALL = ("own", "peer", "other")
+
+
+def ship(name, method="GET", *, kind=None, own, peer=None, other=None, **kw) -> Row:
+    return Row(
+        name,
+        method,
+        kind=kind,
+        own=own,
+        peer=peer,
+        other=other,
+        hidden=shipping_hidden,
+        second_part=True,
+        **kw,
+    )
+
+
+def ship_any(name: str, allowed: str, *, method="GET", ok=None, **kw) -> Row:
+    ok = ok if ok is not None else (200 if method == "GET" else OK)
+    return ship(name, method, own=who(allowed, ok, 403), **kw)
+
+
+def _one_line(world: World) -> list[dict]:
+    return [{"product": world.pk("product", "own"), "quantity": "1"}]
+
+
+def request_body(world: World, scope: str, persona: str) -> dict:
+    return {"contract": world.pk("sales_contract", scope), "lines": _one_line(world)}
+
+
+def issue_body(world: World, scope: str, persona: str) -> dict:
+    return {
+        "demand_request": world.pk("approved_request", scope),
+        "warehouse": world.pk("warehouse", "other" if scope == "other" else "own"),
+    }
+
+
+def ship_body(world: World, scope: str, persona: str) -> dict:
+    return {"lines": _one_line(world)}
+
+
+def confirmation_body(world: World, scope: str, persona: str) -> dict:
+    signed_on = world.today(scope).isoformat()
+    return {"signed_by": "王经理", "signed_on": signed_on, "lines": _one_line(world)}
+
+
+def return_body(world: World, scope: str, persona: str) -> dict:
+    return {**request_body(world, scope, persona), "reason": "包装破损"}
+
+
+def _readers(allowed: str, *, peer: str, other: str = "DI EX") -> dict[str, dict]:
+    return {
+        "own": who(allowed, 200, 404),
+        "peer": who(peer, 200, 404),
+        "other": who(other, 200, 404),
+    }
+
+
+def _only(persona: str, *, seen: str, peer_seen: str | None = None) -> dict[str, dict]:
+    """An action of one role of the branch on an object: the others who see the object (`seen`
+    in office A's own scope, `peer_seen` on a colleague's) get 403, the rest 404; of the other
+    office's object only the director and leadership see it (403: not theirs to do)."""
+    peer_seen = seen if peer_seen is None else peer_seen
+    refused = {p: 403 for p in seen.split() if p != persona}
+    refused_peer = {p: 403 for p in peer_seen.split() if p != persona}
+    mine = persona not in ("SP", "TE")  # the branch's clerk or keeper: a colleague's too
+    return {
+        "own": who(persona, OK, 404, **refused),
+        "peer": who(persona if mine else "", OK, 404, **refused_peer),
+        "other": who("", OK, 404, DI=403, EX=403),
+    }
+
+
+SHIPPING_API = [
+    # R-13.1 demand requests: the contract's salesperson or the branch's clerk fills one; the
+    # contract must be one they see (another's: 400, not among the choices)
+    ship_any("demand-request-list", ORDER_READERS),  # the keeper: an empty list
+    ship(
+        "demand-request-list",
+        "POST",
+        body=request_body,
+        own=who("SP CL", 201, 403),
+        peer=who("CL", 201, 403, SP=400),
+        other=who("", 201, 403, SP=400, CL=400),
+    ),
+    ship(
+        "demand-request-detail",
+        kind="demand_request",
+        **_readers(SHIP_READERS, peer="MA DI FI CL EX"),
+    ),
+    ship(
+        "demand-request-submit",
+        "POST",
+        kind="demand_request",
+        own=who("SP CL", OK, 404, MA=403, DI=403, FI=403, EX=403),
+        peer=who("CL", OK, 404, MA=403, DI=403, FI=403, EX=403),
+        other=who("", OK, 404, DI=403, EX=403),
+    ),
+    # a draft is withdrawn by its people, and by the branch's manager (the director: any)
+    ship(
+        "demand-request-cancel",
+        "POST",
+        kind="demand_request",
+        own=who("SP MA DI CL", OK, 404, FI=403, EX=403),
+        peer=who("MA DI CL", OK, 404, FI=403, EX=403),
+        other=who("DI", OK, 404, EX=403),
+    ),
+    # R-13.2 the clerk issues the outbound order of an approved request of the branch
+    ship_any("outbound-order-list", ORDER_READERS),
+    ship(
+        "outbound-order-list",
+        "POST",
+        body=issue_body,
+        own=who("CL", 201, 403),
+        peer=who("CL", 201, 403),
+        other=who("", 201, 403, CL=400),
+    ),
+    ship(
+        "outbound-order-detail",
+        kind="outbound_order",
+        **_readers(ORDER_READERS, peer="MA DI FI CL WH EX"),
+    ),
+    # R-13.3 the branch's keeper ships; R-13.4 the branch's clerk records the confirmation
+    ship(
+        "outbound-order-ship",
+        "POST",
+        kind="outbound_order",
+        body=ship_body,
+        **_only("WH", seen=f"SP {BRANCH_SEEN}", peer_seen=BRANCH_SEEN),
+    ),
+    ship(
+        "outbound-order-confirmation",
+        "POST",
+        kind="outbound_order",
+        body=confirmation_body,
+        **_only("CL", seen=f"SP {BRANCH_SEEN} WH", peer_seen=f"{BRANCH_SEEN} WH"),
+    ),
+    ship(
+        "confirmation-detail",
+        kind="confirmation",
+        **_readers(ORDER_READERS, peer="MA DI FI CL WH EX"),
+    ),
+    # a JSON body to an upload: the clerk gets 415, whoever may not 403/404 before that
+    ship(
+        "confirmation-scan",
+        "POST",
+        kind="confirmation",
+        **_only("CL", seen=f"SP {BRANCH_SEEN} WH", peer_seen=f"{BRANCH_SEEN} WH"),
+    ),
+    # R-13.5 returns: the contract's salesperson records one; the technician sees the returns
+    # routed to them; the keeper none (an empty list)
+    ship_any("return-list", f"{ORDER_READERS} TE"),
+    ship(
+        "return-list",
+        "POST",
+        body=return_body,
+        own=who("SP", 201, 403),
+        peer=who("", 201, 403, SP=400),
+        other=who("", 201, 403, SP=400),
+    ),
+    ship("return-detail", kind="return", **_readers(RETURN_READERS, peer="MA DI FI CL EX")),
+    ship("return-detail", kind="inspected_return", own=who(RETURN_READERS, 200, 404)),
+    *[
+        ship(
+            name,
+            "POST",
+            kind="return",
+            body=body,
+            **_only("SP", seen=f"{BRANCH_SEEN} TE", peer_seen=BRANCH_SEEN),
+        )
+        for name, body in (
+            ("return-submit", None),
+            ("return-cancel", None),
+            ("return-certificate", {"reason": "客户发票遗失"}),
+        )
+    ],
+    ship(
+        "return-inspection",
+        "POST",
+        kind="return",
+        body={"genuine": True},
+        **_only("TE", seen=f"SP {BRANCH_SEEN}", peer_seen=BRANCH_SEEN),
+    ),
+]
+
+
+def ship_page(name: str, allowed: str, *, method="GET", **kw) -> Row:
+    """A page of one branch picked with ?office= (staff.places): the other office's is not
+    there (404), the director as in his own."""
+    ok = 200 if method == "GET" else OK
+    own = who(allowed, ok, 403)
+    return ship(name, method, own=own, other=elsewhere(own), office_param=True, **kw)
+
+
+def contract_query(world: World, scope: str, persona: str) -> dict:
+    return {"contract": world.pk("sales_contract", scope)}
+
+
+def warehouse_body(world: World, scope: str, persona: str) -> dict:
+    return {"warehouse": world.pk("warehouse", "other" if scope == "other" else "own")}
+
+
+# the contract's salesperson (SP) or the branch's clerk: a contract one does not see is not
+# there (404) for who may fill the form, refused (403) for anyone else
+_FILLERS = {
+    "own": who("SP CL", 200, 403),
+    "peer": who("CL", 200, 403, SP=404),
+    "other": who("", 200, 403, SP=404, CL=404),
+}
+_RETURN_FILLERS = {
+    "own": who("SP", 200, 403),
+    "peer": who("", 200, 403, SP=404),
+    "other": who("", 200, 403, SP=404),
+}
+
+
+def _as_ok(columns: dict[str, dict]) -> dict[str, dict]:
+    return {s: {p: OK if v == 200 else v for p, v in c.items()} for s, c in columns.items()}
+
+
+SHIPPING_PAGES = [
+    # R-13.1 demand requests: the list (of a contract: one the user sees), the form, the request
+    ship_any("shipping:requests", SHIP_READERS),
+    ship(
+        "shipping:requests",
+        query=contract_query,
+        own=who(SHIP_READERS, 200, 403),
+        peer=who("MA DI FI CL EX", 200, 403, SP=404),
+        other=who("DI EX", 200, 403, SP=404, MA=404, FI=404, CL=404),
+    ),
+    ship("shipping:request_new", query=contract_query, **_FILLERS),
+    ship("shipping:request_new", "POST", body=contract_query, **_as_ok(_FILLERS)),
+    ship(
+        "shipping:request", kind="demand_request", **_readers(SHIP_READERS, peer="MA DI FI CL EX")
+    ),
+    ship(
+        "shipping:request_submit",
+        "POST",
+        kind="demand_request",
+        own=who("SP CL", OK, 404, MA=403, DI=403, FI=403, EX=403),
+        peer=who("CL", OK, 404, MA=403, DI=403, FI=403, EX=403),
+        other=who("", OK, 404, DI=403, EX=403),
+    ),
+    # withdrawing asks first (GET), then withdraws: its people and the branch's manager
+    *[
+        ship(
+            "shipping:request_cancel",
+            method,
+            kind="demand_request",
+            own=who("SP MA DI CL", ok, 404, FI=403, EX=403),
+            peer=who("MA DI CL", ok, 404, FI=403, EX=403),
+            other=who("DI", ok, 404, EX=403),
+        )
+        for method, ok in (("GET", 200), ("POST", OK))
+    ],
+    # R-13.2 the branch's clerk issues the order of an approved request, naming the warehouse
+    ship(
+        "shipping:request_issue",
+        "POST",
+        kind="approved_request",
+        body=warehouse_body,
+        **_only("CL", seen=f"SP {BRANCH_SEEN}", peer_seen=BRANCH_SEEN),
+    ),
+    # R-13.2–R-13.4 outbound orders: the list, the order, shipping, the confirmation, printing
+    ship_any("shipping:orders", ORDER_READERS),
+    ship(
+        "shipping:orders",
+        query=contract_query,
+        own=who(ORDER_READERS, 200, 403, WH=404),  # the keeper sees orders, not contracts
+        peer=who("MA DI FI CL EX", 200, 403, SP=404, WH=404),
+        other=who("DI EX", 200, 403, SP=404, MA=404, FI=404, CL=404, WH=404),
+    ),
+    *[
+        ship(name, kind="outbound_order", **_readers(ORDER_READERS, peer="MA DI FI CL WH EX"))
+        for name in ("shipping:order", "shipping:order_pdf")
+    ],
+    ship(
+        "shipping:order_ship",
+        "POST",
+        kind="outbound_order",
+        **_only("WH", seen=f"SP {BRANCH_SEEN}", peer_seen=BRANCH_SEEN),
+    ),
+    ship(
+        "shipping:order_confirm",
+        "POST",
+        kind="outbound_order",
+        **_only("CL", seen=f"SP {BRANCH_SEEN} WH", peer_seen=f"{BRANCH_SEEN} WH"),
+    ),
+    # a scan for a confirmation recorded without one: the branch's clerk (a scan filed already:
+    # refused with a message, 302)
+    ship(
+        "shipping:confirmation_attach",
+        "POST",
+        kind="confirmation",
+        **_only("CL", seen=f"SP {BRANCH_SEEN} WH", peer_seen=f"{BRANCH_SEEN} WH"),
+    ),
+    # the confirmation's scan: whoever sees its order; another branch's is not there (404)
+    ship(
+        "shipping:confirmation_scan",
+        kind="confirmation",
+        **_readers(ORDER_READERS, peer="MA DI FI CL WH EX"),
+    ),
+    # the keeper's queue; the follow-up lists of the clerk and the manager (the director)
+    ship_page("shipping:queue", "WH"),
+    ship_page("shipping:backorders", "MA DI CL"),
+    ship_page("shipping:late", "MA DI CL"),
+    ship_page("shipping:unconfirmed", "MA DI CL"),
+    # the reason of a late first order, on a contract one sees (shipping.late)
+    ship(
+        "shipping:late_reason",
+        "POST",
+        kind="sales_contract",
+        own=who("MA DI CL", OK, 404, SP=403, FI=403, EX=403),
+        peer=who("MA DI CL", OK, 404, FI=403, EX=403),
+        other=who("DI", OK, 404, EX=403),
+    ),
+    # R-13.5 returns: the list (the technician's: the returns routed to them), the form of
+    # the contract's salesperson, the return, its actions, the certificate's PDF
+    ship_any("shipping:returns", RETURN_READERS),
+    ship_any("shipping:return_new", "SP"),  # the contracts to choose from
+    ship("shipping:return_new", query=contract_query, **_RETURN_FILLERS),
+    ship("shipping:return_new", "POST", body=contract_query, **_as_ok(_RETURN_FILLERS)),
+    *[
+        ship(name, kind="return", **_readers(RETURN_READERS, peer="MA DI FI CL EX"))
+        for name in ("shipping:return", "shipping:return_certificate_pdf")
+    ],
+    ship("shipping:return", kind="inspected_return", own=who(RETURN_READERS, 200, 404)),
+    *[
+        ship(
+            name,
+            method,
+            kind="return",
+            **_only("SP", seen=f"{BRANCH_SEEN} TE", peer_seen=BRANCH_SEEN),
+        )
+        for name, method in (
+            ("shipping:return_submit", "POST"),
+            ("shipping:return_cancel", "GET"),  # a pending return: back to its page (302)
+            ("shipping:return_cancel", "POST"),
+            ("shipping:return_certificate", "POST"),
+        )
+    ],
+    ship(
+        "shipping:return_inspect",
+        "POST",
+        kind="return",
+        body={"genuine": "yes"},
+        **_only("TE", seen=f"SP {BRANCH_SEEN}", peer_seen=BRANCH_SEEN),
+    ),
+    ship(
+        "shipping:return_red_order",
+        "POST",
+        kind="return",
+        body=warehouse_body,
+        **_only("CL", seen=f"SP {BRANCH_SEEN} TE", peer_seen=BRANCH_SEEN),
+    ),
+]
+
 PAGE_ROWS = _with_get_405(
     WORKSPACE
     + RECEPTION
@@ -1043,8 +1446,9 @@ PAGE_ROWS = _with_get_405(
     + REPORTS
     + SALES_DEPARTMENT
     + CONTRACT_PAGES
+    + SHIPPING_PAGES
 )
-API_ROWS = _with_get_405(API + CONTRACT_API)
+API_ROWS = _with_get_405(API + CONTRACT_API + SHIPPING_API)
 TABLE = PAGE_ROWS + API_ROWS + PUBLIC + ADMIN_ROWS
 
 # ---------------------------------------------------------------- running a cell
@@ -1057,6 +1461,7 @@ def _project_tables() -> list[str]:
     labels += ["catalog", "stock"]  # products and stock (R-10)
     labels += ["contracts"]  # sales contracts (R-12)
     labels += ["quotes"]  # enquiries and quotes (R-11)
+    labels += ["shipping"]  # shipping and returns (R-13)
     return sorted(
         {
             m._meta.db_table

@@ -49,6 +49,8 @@ WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
 ALLOWED_WORDS = {
     w.lower()
     for w in ["Excel", "PDF", "API", "CSV", "htmx", "xlsx", "JSON", "Token", "ID", "Django"]
+    # the files an upload takes, and their size (a confirmation's photo or scan, R-13.4)
+    + ["JPEG", "PNG", "WebP", "MB"]
 }
 # identifiers shown as they are: the test world's usernames (m-sp) and office codes
 # (matrix-a), contract numbers (HT-MATRIX-A-0001), time zones (Asia/Shanghai), square metres

@@ -50,6 +50,7 @@ from tests.security.test_field_exposure import (
     rolled_back,
     text_of,
 )
+from tests.shipping import xss_fixtures as shipping_text
 
 NOW = T + datetime.timedelta(minutes=10)
 PLANTED: dict[str, tuple[str, str]] = {}  # tag -> (field, payload), filled by the data set
@@ -329,6 +330,7 @@ def plant(world) -> None:
     _plant_visit_records(world, api, ok)
     quote_text.plant_quotes(world, api, ok, payload)  # enquiries and quotes (R-11)
     contract_text.plant_contracts(world, api, ok, payload, NOW)  # sales contracts (R-12)
+    shipping_text.plant_shipping(world, api, ok, payload, NOW)  # shipping and returns (R-13)
     u["d"] = d
     world["customers"] |= {"xa": ca, "xb": cb}
     # weekly visit plans (R-9.6, R-9.7): a visit's purpose, why a planned visit was missed
@@ -482,6 +484,7 @@ VIEWERS = {
         "account rejection comment",
         *quote_text.QUOTE_TEXT,  # the enquiry's and the quote's pages (R-11)
         *contract_text.CONTRACT_TEXT,  # the contract's pages (R-12)
+        *shipping_text.SHIPPING_TEXT,  # requests, orders, returns (R-13)
     },
     ("b", "zh-hans"): ACCOUNT_TEXT
     | {
@@ -501,6 +504,7 @@ VIEWERS = {
         *ACCOUNT_TEXT,  # the inbox, the assignment page and the card
         *quote_text.MANAGER_QUOTE_TEXT,  # the inbox's discount request, the branch's quotes
         *contract_text.CONTRACT_TEXT,  # the branch's contracts (R-12)
+        *shipping_text.MANAGER_SHIPPING_TEXT,  # requests, returns, late first orders (R-13)
     },
     ("director", "zh-hans"): {"office name", "meeting problem (open)", "visit override reason"},
     # products and stock (R-10): the keeper's stock page, the products' pages
@@ -512,6 +516,7 @@ VIEWERS = {
         "receipt supplier",
         "receipt delivery note",
         "stock reason",
+        *shipping_text.WAREHOUSE_SHIPPING_TEXT,  # the branch's outbound orders (R-13.3)
     },
     ("assistant", "en"): {"channel name_en", "staff display name"},
     ("finance", "zh-hans"): NAMES | UNITS,
@@ -531,6 +536,9 @@ API_PAGES = [
     "/api/v1/visit-records/",
     "/api/v1/accounts/overdue/",
     "/api/v1/sales-contracts/",
+    "/api/v1/demand-requests/",
+    "/api/v1/outbound-orders/",
+    "/api/v1/returns/",
 ]
 
 
@@ -746,6 +754,9 @@ def test_json_endpoints_return_the_text_verbatim(xss_world, db):
         (a, "/api/v1/visit-records/", "visit record competitors"),
         (a, "/api/v1/visit-records/", "dealer stock note"),
         (a, "/api/v1/accounts/overdue/", "overdue account name"),
+        (a, "/api/v1/demand-requests/", "demand request note"),
+        (a, "/api/v1/outbound-orders/", "confirmation signer"),
+        (a, "/api/v1/returns/", "return specification"),
     ]
     with time_machine.travel(NOW, tick=False):
         for user, url, field in checks:
