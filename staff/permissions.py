@@ -331,6 +331,8 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     ),
     # the contract's salesperson records a return or exchange
     "shipping.return": lambda u, o: _has_role_in(u, o, Role.SALESPERSON),
+    # the technical department inspects returned goods of the branch
+    "shipping.inspect": lambda u, o: _has_role_in(u, o, Role.TECHNICIAN),
     # the warehouse keeper's queue of orders to pick and goods to receive back
     "shipping.queue": lambda u, o: _has_role_in(u, o, Role.WAREHOUSE),
     # one work page per role (workspace)

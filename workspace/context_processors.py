@@ -40,6 +40,8 @@ SALES_PAGES = (
     # manager's follow-up lists (late first orders, backorders, unconfirmed shipments)
     ("shipping.queue", _("Warehouse queue"), "shipping:queue"),
     ("shipping.follow", _("Shipping follow-up"), "shipping:late"),
+    # the technician's returns (waiting for their inspection, or inspected by them)
+    ("shipping.inspect", _("Returns to inspect"), "shipping:returns"),
 )
 
 # the roles that fill, approve or issue demand requests and outbound orders

@@ -339,6 +339,20 @@ def test_the_technician_finds_the_goods_genuine_from_the_page(
     assert 'id="inspect-form"' not in page and "正品" in page
 
 
+def test_the_technicians_menu_leads_to_the_returns_to_inspect(
+    client, at_inspection, technician, salesperson
+):
+    """R-13.5: a technician finds the returns waiting for them from the menu, not only from
+    the approvals inbox; a salesperson's menu has no such entry."""
+    client.force_login(technician)
+    menu = {i["label"]: i["url"] for i in client.get("/shipping/returns/").context["nav_items"]}
+    assert menu.get("待质检退货") == "/shipping/returns/"
+    assert at_inspection.number in _text(client.get("/shipping/returns/"))
+    client.force_login(salesperson)
+    labels = {i["label"] for i in client.get("/shipping/returns/").context["nav_items"]}
+    assert "待质检退货" not in labels
+
+
 def test_not_genuine_needs_a_note_and_refuses_the_return_for_good(
     client, at_inspection, technician, salesperson
 ):
