@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,6 +23,7 @@ from approvals.chains import describe
 from approvals.choices import DocumentType
 from approvals.templatetags.approval_words import approval_step
 from common.errors import DomainError
+from common.views import run_and_report
 from shipping.fulfilment import contract_fulfilment
 from staff.choices import Role
 from staff.permissions import may, may_in_any_office, office_ids_of
@@ -388,20 +390,9 @@ def contract_detail(request, pk: int):
 
 
 def _run(request, contract, action, success: str):
-    try:
-        action()
-    except ApiPermissionDenied as exc:
-        raise PermissionDenied from exc
-    except ValidationError as exc:
-        detail = exc.detail if isinstance(exc.detail, dict) else {"": exc.detail}
-        for errors in detail.values():
-            for error in errors if isinstance(errors, list) else [errors]:
-                messages.error(request, str(error))
-    except DomainError as exc:
-        messages.error(request, str(exc.detail))
-    else:
-        messages.success(request, success)
-    return redirect("contracts:detail", contract.pk)
+    return run_and_report(
+        request, action, success=success, back=reverse("contracts:detail", args=[contract.pk])
+    )
 
 
 @login_required

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -20,6 +21,7 @@ from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.exceptions import ValidationError
 
 from common.errors import DomainError
+from common.views import run_and_report
 from contracts.selectors import contracts_visible_to
 from staff.choices import Role
 from staff.permissions import may, may_in_any_office
@@ -312,21 +314,14 @@ def confirmation_attach(request, pk: int):
     )
     if not may(request.user, "shipping.confirm", confirmation.office):
         raise PermissionDenied
-    try:
-        services.confirmation_attach_scan(
+    return run_and_report(
+        request,
+        lambda: services.confirmation_attach_scan(
             actor=request.user, confirmation=confirmation, upload=request.FILES.get("scan")
-        )
-    except ApiPermissionDenied as exc:
-        raise PermissionDenied from exc
-    except ValidationError as exc:
-        for problems in exc.detail.values():
-            for problem in problems:
-                messages.error(request, str(problem))
-    except DomainError as exc:
-        messages.error(request, str(exc.detail))
-    else:
-        messages.success(request, _("The scan is filed with the confirmation."))
-    return redirect("shipping:order", confirmation.order_id)
+        ),
+        success=_("The scan is filed with the confirmation."),
+        back=reverse("shipping:order", args=[confirmation.order_id]),
+    )
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,6 +23,7 @@ from approvals.choices import DocumentType
 from approvals.permissions import may_decide
 from approvals.templatetags.approval_words import approval_step
 from common.errors import DomainError
+from common.views import run_and_report
 from contracts.selectors import contracts_visible_to
 from staff.choices import Role
 from staff.permissions import may, may_in_any_office
@@ -166,21 +168,9 @@ def return_detail(request, pk: int):
 
 
 def _run(request, ret, action, success: str):
-    """A one-button action: the service, then the return's page with a message."""
-    try:
-        action()
-    except ApiPermissionDenied as exc:
-        raise PermissionDenied from exc
-    except ValidationError as exc:
-        detail = exc.detail if isinstance(exc.detail, dict) else {"": exc.detail}
-        for errors in detail.values():
-            for error in errors if isinstance(errors, list) else [errors]:
-                messages.error(request, str(error))
-    except DomainError as exc:
-        messages.error(request, str(exc.detail))
-    else:
-        messages.success(request, success)
-    return redirect("shipping:return", ret.pk)
+    return run_and_report(
+        request, action, success=success, back=reverse("shipping:return", args=[ret.pk])
+    )
 
 
 @login_required
