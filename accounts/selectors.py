@@ -106,11 +106,13 @@ def assignments_of(account: Account) -> QuerySet[AccountAssignment]:
 
 
 def account_exposure(account: Account) -> Decimal:
-    """R-9.5: open receivable plus unshipped value of signed contracts.
-    TODO(receivables issue): add the account's open receivable from its ledger."""
-    from contracts.selectors import unshipped_signed_value  # contracts build on accounts
+    """R-9.5: open receivable (the ledger's balance, R-15.1) plus unshipped value of signed
+    contracts."""
+    # contracts and receivables build on accounts: read them here, not imported at the top
+    from contracts.selectors import unshipped_signed_value
+    from receivables.figures import account_receivable
 
-    return Decimal("0.00") + unshipped_signed_value(account)
+    return account_receivable(account.pk) + unshipped_signed_value(account)
 
 
 def credit_reviews_due(user, *, today: datetime.date) -> QuerySet[Account]:

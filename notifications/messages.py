@@ -278,6 +278,21 @@ def render(notification: Notification, names: dict[str, str] | None = None) -> s
                 "number": p.get("number", ""),
                 "comment": p.get("comment", ""),
             }
+        # R-14, R-15: invoices, collection, handovers, notices and statements
+        case (
+            "invoice_to_issue"
+            | "invoice_request_rejected"
+            | "invoice_issued"
+            | "collection_confirmed"
+            | "collection_rejected"
+            | "collection_received"
+            | "handover_to_sign"
+            | "collection_notice"
+            | "statement_disputed"
+            | "statement_agreed"
+            | "unpaid_report_checked"
+        ):
+            return receivables_text(notification.kind, p)
     return notification.kind
 
 
@@ -316,3 +331,47 @@ def visit_plan_text(kind: str, params: dict) -> str:
     if kind == "visit_plan_confirmed":
         return _("%(manager)s confirmed your visit plan of the week of %(week)s.") % values
     return _("%(manager)s changed your visit plan of the week of %(week)s.") % values
+
+
+def receivables_text(kind: str, p: dict) -> str:
+    """R-14, R-15: each to the person of the next step and back to the salesperson."""
+    values = {k: p.get(k, "") for k in (
+        "number", "account", "amount", "by", "comment", "invoice", "due", "kind", "count",
+        "period", "total",
+    )}
+    texts = {
+        "invoice_to_issue": _(
+            "Invoice request %(number)s of %(account)s (%(amount)s yuan) is approved: issue "
+            "the invoice."
+        ),
+        "invoice_request_rejected": _(
+            "%(by)s rejected your invoice request %(number)s: %(comment)s"
+        ),
+        "invoice_issued": _(
+            "Invoice %(invoice)s for %(account)s (%(amount)s yuan) is issued, due %(due)s: "
+            "have the customer sign for it."
+        ),
+        "collection_confirmed": _(
+            "Your collection request %(number)s for %(account)s is confirmed: tell the "
+            "customer."
+        ),
+        "collection_rejected": _("%(by)s rejected your collection request %(number)s: %(comment)s"),
+        "collection_received": _(
+            "Finance recorded %(amount)s yuan from %(account)s against your collection request "
+            "%(number)s."
+        ),
+        "handover_to_sign": _(
+            "%(by)s received a %(kind)s of %(amount)s yuan from %(account)s: sign for it today."
+        ),
+        "collection_notice": _(
+            "Collection notice for %(account)s: %(total)s yuan overdue on %(count)s invoices. "
+            "Sign for it and chase the payment."
+        ),
+        "statement_disputed": _(
+            "%(account)s disputed its statement of account for %(period)s: resolve the "
+            "differences."
+        ),
+        "statement_agreed": _("%(account)s signed back its statement of account for %(period)s."),
+        "unpaid_report_checked": _("Finance checked your unpaid report of %(period)s."),
+    }
+    return texts[kind] % values

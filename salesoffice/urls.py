@@ -24,6 +24,7 @@ api_v1 = [
     path("", include("quotes.api.urls")),
     path("", include("contracts.api.urls")),
     path("", include("shipping.api.urls")),
+    path("", include("receivables.api.urls")),
 ]
 
 urlpatterns = [
@@ -43,6 +44,7 @@ urlpatterns = [
     path("quotes/", include("quotes.urls")),
     path("contracts/", include("contracts.urls")),
     path("shipping/", include("shipping.urls")),
+    path("receivables/", include("receivables.urls")),
     path("health/", health, name="health"),
     path(
         "accounts/login/",

@@ -142,13 +142,12 @@ def returned_value(contract) -> Decimal:
     return total.quantize(Decimal("0.01"))
 
 
-def to_credit(contract) -> Decimal:
-    """R-13.5, R-14.3: the amount for which a red-letter invoice is still needed on this
-    contract because invoiced goods came back.
-
-    HOOK for the invoicing issue (R-14): goods are invoiced only from then on, so today it is
-    the value received back capped by what was invoiced (nothing yet) less what red-letter
-    invoices have credited. Replace `invoiced` and `credited` with the invoices' figures."""
-    invoiced = Decimal("0.00")
-    credited = Decimal("0.00")
-    return max(min(returned_value(contract), invoiced) - credited, Decimal("0.00"))
+def net_shipped_value(contract) -> Decimal:
+    """R-14.2: the value (tax included) of what shipped and stayed shipped: each line's amount
+    times (shipped − received back) ÷ quantity, to the cent per line, so that a line shipped
+    in full is worth exactly its amount."""
+    total = Decimal("0.00")
+    for p in contract_progress(contract):
+        if p.line.quantity:
+            total += (p.line.amount * p.net_shipped / p.line.quantity).quantize(Decimal("0.01"))
+    return total

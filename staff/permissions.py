@@ -335,6 +335,46 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "shipping.inspect": lambda u, o: _has_role_in(u, o, Role.TECHNICIAN),
     # the warehouse keeper's queue of orders to pick and goods to receive back
     "shipping.queue": lambda u, o: _has_role_in(u, o, Role.WAREHOUSE),
+    # invoicing and receivables: obj is the branch. Which invoices, receipts,
+    # ledgers and statements a user sees is receivables.selectors; these are the role checks.
+    # the salesperson asks for an invoice; finance issues it (and red-letter ones)
+    "receivables.request_invoice": lambda u, o: _has_role_in(u, o, Role.SALESPERSON),
+    "receivables.issue": lambda u, o: _has_role_in(u, o, Role.FINANCE),
+    # finance records receipts, allocates, reverses and refunds
+    "receivables.receipt": lambda u, o: _has_role_in(u, o, Role.FINANCE),
+    # the salesperson files collection requests
+    "receivables.collect": lambda u, o: _has_role_in(u, o, Role.SALESPERSON),
+    # a cheque, bill or cash received by a clerk or salesperson; finance signs for it
+    "receivables.handover": lambda u, o: _has_role_in(u, o, Role.SALESPERSON, Role.CLERK),
+    "receivables.sign_handover": lambda u, o: _has_role_in(u, o, Role.FINANCE),
+    # finance or the branch manager proposes a write-off (director, executive decide)
+    "receivables.write_off": lambda u, o: (
+        o is not None and (manages(u, o) or _has_role_in(u, o, Role.FINANCE))
+    ),
+    # invoices, receipts and ledgers of the accounts the user may see
+    "receivables.view": lambda u, o: (
+        u.has_role(Role.DIRECTOR, Role.EXECUTIVE)
+        or _has_role_in(u, o, Role.SALESPERSON, Role.MANAGER, Role.FINANCE, Role.CLERK)
+    ),
+    # the office's aging and collection figures: managers and finance, not salespeople
+    "receivables.office": lambda u, o: (
+        u.has_role(Role.DIRECTOR, Role.EXECUTIVE)
+        or (o is not None and (manages(u, o) or _has_role_in(u, o, Role.FINANCE)))
+    ),
+    # the clerk's daily check with finance
+    "receivables.daily_check": lambda u, o: (
+        o is not None and (manages(u, o) or _has_role_in(u, o, Role.CLERK, Role.FINANCE))
+    ),
+    # finance makes an office's statements; the account's salesperson sends them and
+    # records the answer; finance or the manager resolves a difference
+    "receivables.make_statements": lambda u, o: _has_role_in(u, o, Role.FINANCE),
+    "receivables.answer_statement": lambda u, o: _has_role_in(u, o, Role.SALESPERSON),
+    "receivables.resolve_statement": lambda u, o: (
+        o is not None and (manages(u, o) or _has_role_in(u, o, Role.FINANCE))
+    ),
+    # the salesperson submits the unpaid report; finance checks it
+    "receivables.submit_unpaid": lambda u, o: _has_role_in(u, o, Role.SALESPERSON),
+    "receivables.check_unpaid": lambda u, o: _has_role_in(u, o, Role.FINANCE),
     # one work page per role (workspace)
     **{f"workspace.{r}": (lambda role: lambda u, o: u.has_role(role))(r) for r in Role.values},
 }

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "quotes",
     "contracts",
     "shipping",
+    "receivables",
 ]
 
 MIDDLEWARE = [
