@@ -27,6 +27,7 @@ from common.inputs import date_in_range, safe_next
 from deals import contracts, services
 from deals.choices import ContractStatus
 from deals.models import MONEY, Contract, Hold, Instalment, Payment, Refund, Subscription
+from receivables.views_money import desk_page
 from reception.selectors import day_bounds, office_today
 from staff.choices import Role
 from staff.models import Office
@@ -170,8 +171,9 @@ def finance_page(request: HttpRequest) -> HttpResponse:
 
 
 def work_page(request: HttpRequest, page) -> HttpResponse:
-    """Finance's work page (/w/finance/) is this page."""
-    return _page(request, title=page.title, intro=page.intro)
+    """Finance's work page (/w/finance/): the receivables desk (R-15.3 – R-15.6), then the
+    sales office's cash of the day with a link to this page for the rest."""
+    return desk_page(request, title=page.title, intro=page.intro, cash=cash_summary)
 
 
 @login_required

@@ -335,10 +335,26 @@ def visit_plan_text(kind: str, params: dict) -> str:
 
 def receivables_text(kind: str, p: dict) -> str:
     """R-14, R-15: each to the person of the next step and back to the salesperson."""
-    values = {k: p.get(k, "") for k in (
-        "number", "account", "amount", "by", "comment", "invoice", "due", "kind", "count",
-        "period", "total",
-    )}
+    from receivables.choices import PaymentMethod  # the app that sends these builds on this one
+
+    values = {
+        k: p.get(k, "")
+        for k in (
+            "number",
+            "account",
+            "amount",
+            "by",
+            "comment",
+            "invoice",
+            "due",
+            "kind",
+            "count",
+            "period",
+            "total",
+        )
+    }
+    if values["kind"] in PaymentMethod.values:  # stored as its code, said in the reader's words
+        values["kind"] = PaymentMethod(values["kind"]).label
     texts = {
         "invoice_to_issue": _(
             "Invoice request %(number)s of %(account)s (%(amount)s yuan) is approved: issue "
@@ -352,8 +368,7 @@ def receivables_text(kind: str, p: dict) -> str:
             "have the customer sign for it."
         ),
         "collection_confirmed": _(
-            "Your collection request %(number)s for %(account)s is confirmed: tell the "
-            "customer."
+            "Your collection request %(number)s for %(account)s is confirmed: tell the customer."
         ),
         "collection_rejected": _("%(by)s rejected your collection request %(number)s: %(comment)s"),
         "collection_received": _(
@@ -368,8 +383,7 @@ def receivables_text(kind: str, p: dict) -> str:
             "Sign for it and chase the payment."
         ),
         "statement_disputed": _(
-            "%(account)s disputed its statement of account for %(period)s: resolve the "
-            "differences."
+            "%(account)s disputed its statement of account for %(period)s: resolve the differences."
         ),
         "statement_agreed": _("%(account)s signed back its statement of account for %(period)s."),
         "unpaid_report_checked": _("Finance checked your unpaid report of %(period)s."),

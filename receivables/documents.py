@@ -8,7 +8,7 @@ from approvals.choices import DocumentType
 from approvals.registry import register
 
 from .models import CollectionRequest, InvoiceRequest, WriteOff
-from .services import collection, invoices, receipts
+from .services import collection, requests, writeoffs
 
 
 def _serializer(name: str):
@@ -55,8 +55,8 @@ register(
     serialize=_serializer("InvoiceRequestSerializer"),
     summary=invoice_request_summary,
     url=lambda r: reverse("receivables:request", args=[r.pk]),
-    on_approved=invoices.invoice_request_approved,
-    on_rejected=invoices.invoice_request_rejected,
+    on_approved=requests.invoice_request_approved,
+    on_rejected=requests.invoice_request_rejected,
 )
 
 register(
@@ -75,6 +75,6 @@ register(
     serialize=_serializer("WriteOffSerializer"),
     summary=write_off_summary,
     url=lambda w: reverse("receivables:write_off", args=[w.pk]),
-    on_approved=receipts.write_off_approved,
-    on_rejected=receipts.write_off_rejected,
+    on_approved=writeoffs.write_off_approved,
+    on_rejected=writeoffs.write_off_rejected,
 )

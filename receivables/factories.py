@@ -15,7 +15,7 @@ from staff.choices import Role
 from . import figures
 from .choices import InvoiceType, PaymentMethod
 from .models import Invoice, InvoiceRequest, Receipt
-from .services import invoices, receipts
+from .services import base, invoices, receipts
 
 _numbers = iter(range(10_000_000, 99_999_999))
 
@@ -65,7 +65,7 @@ def issued_invoice(
         actor=finance,
         request=request,
         number=invoice_number(),
-        date=date or now.date(),
+        date=date or base.today(contract.office, now),
         now=now,
     )
 
@@ -91,7 +91,7 @@ def received(
         account=account,
         amount=Decimal(amount),
         method=method,
-        date=date or now.date(),
+        date=date or base.today(account.office, now),
         allocations=chosen,
         now=now,
     )

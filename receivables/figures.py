@@ -24,6 +24,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from contracts.choices import ContractStatus
 from shipping.progress import net_shipped_value, returned_value
 
 from . import rules
@@ -133,11 +134,13 @@ def held_by_requests(contract, *, excluding: int | None = None) -> Decimal:
 
 
 def invoice_cap(contract) -> Decimal:
-    """R-14.2: what the contract may be invoiced in all."""
+    """R-14.2: what the contract may be invoiced in all. A cancelled contract is invoiced for
+    what it shipped, whatever its terms: the rest of it is not sold any more (R-12.4)."""
     return rules.invoice_cap(
         shipped_net_value=net_shipped_value(contract),
         contract_total=contract.total,
-        before_delivery=contract.invoice_before_delivery,
+        before_delivery=contract.invoice_before_delivery
+        and contract.status != ContractStatus.CANCELLED,
     )
 
 

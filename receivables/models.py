@@ -567,10 +567,17 @@ class CollectionNotice(models.Model):
         verbose_name = _("collection notice")
         verbose_name_plural = _("collection notices")
         ordering = ["-date", "-pk"]
-        indexes = [models.Index(fields=["salesperson", "signed_at"], name="notice_salesperson")]
+        indexes = [
+            models.Index(fields=["salesperson", "signed_at"], name="notice_salesperson"),
+            models.Index(fields=["office", "date"], name="notice_office_date"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["account", "date"], name="notice_one_per_day"),
             models.CheckConstraint(condition=Q(total__gt=0), name="notice_total_positive"),
+            models.CheckConstraint(
+                condition=Q(signed_at__isnull=True) | Q(signed_by__isnull=False),
+                name="notice_signed_by_someone",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -592,6 +599,10 @@ class NoticeLine(models.Model):
         verbose_name = _("collection notice line")
         verbose_name_plural = _("collection notice lines")
         ordering = ["notice", "due_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "invoice"], name="notice_line_once"),
+            models.CheckConstraint(condition=Q(open_amount__gt=0), name="notice_line_open"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.invoice} {self.open_amount}"
@@ -609,6 +620,9 @@ class StatementRun(models.Model):
     total = models.PositiveIntegerField(_("accounts"), default=0)
     done = models.PositiveIntegerField(_("done"), default=0)
     created = models.PositiveIntegerField(_("statements made"), default=0)
+    # the last account examined, in id order: a run delivered again (a worker lost) resumes
+    # after it instead of counting the accounts before it twice
+    cursor = models.BigIntegerField(_("last account examined"), default=0)
     started_by = _user(_("started by"), null=False)
     started_at = models.DateTimeField(_("started at"))
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
@@ -625,6 +639,9 @@ class StatementRun(models.Model):
                 name="statement_run_one_live",
             ),
             models.CheckConstraint(condition=Q(done__lte=F("total")), name="statement_run_done"),
+            models.CheckConstraint(
+                condition=Q(status__in=RunStatus.values), name="statement_run_status_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -668,6 +685,18 @@ class Statement(models.Model):
                 condition=Q(closing=F("opening") + F("debits") - F("credits")),
                 name="statement_adds_up",
             ),
+            models.CheckConstraint(
+                condition=Q(status__in=StatementStatus.values), name="statement_status_valid"
+            ),
+            # sent before it is answered; answered before it is resolved
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(sent_at__isnull=False),
+                name="statement_sent_when_past_draft",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "sent"]) | Q(answered_at__isnull=False),
+                name="statement_answered_when_answered",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -695,6 +724,14 @@ class StatementDifference(models.Model):
         verbose_name = _("statement difference")
         verbose_name_plural = _("statement differences")
         ordering = ["statement", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="difference_amount_not_zero"),
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True)
+                | (Q(resolved_by__isnull=False) & ~Q(resolution="")),
+                name="difference_resolved_with_resolution",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.statement}: {self.item}"

@@ -78,7 +78,14 @@ def allocate_oldest_first(
 def half_year(period: str) -> tuple[datetime.date, datetime.date]:
     """R-15.6: `2026H1` is 1 January – 30 June 2026, `2026H2` 1 July – 31 December.
     Raises ValueError on anything else."""
-    if len(period) != 6 or period[4] != "H" or period[5] not in "12" or not period[:4].isdigit():
+    # ASCII only: "２０２６H1" (full-width digits) would otherwise name 2026H1 a second way
+    if (
+        len(period) != 6
+        or not period.isascii()
+        or period[4] != "H"
+        or period[5] not in "12"
+        or not period[:4].isdigit()
+    ):
         raise ValueError(period)
     year = int(period[:4])
     if not 2000 <= year <= 2100:

@@ -47,6 +47,34 @@ SALES_PAGES = (
 # the roles that fill, approve or issue demand requests and outbound orders (R-13.1, R-13.2)
 SHIPPING_READERS = (Role.SALESPERSON, Role.MANAGER, Role.CLERK, Role.DIRECTOR)
 
+# invoicing and receivables (R-14, R-15): a few entries per role, each a page that links on
+# (a request to its invoice, an invoice to its receipts and ledger, a report to the others);
+# finance's home is the receivables desk, the executive decides write-offs in the approvals
+# inbox. (label, URL name, the roles that get the entry)
+RECEIVABLES_PAGES = (
+    (
+        _("Invoice requests"),
+        "receivables:requests",
+        (Role.SALESPERSON, Role.MANAGER, Role.DIRECTOR),
+    ),
+    (
+        _("Invoices"),
+        "receivables:invoices",
+        (Role.FINANCE, Role.CLERK, Role.MANAGER, Role.DIRECTOR),
+    ),
+    (_("Receipts"), "receivables:receipts", (Role.FINANCE,)),
+    (_("Collection requests"), "receivables:collections", (Role.SALESPERSON,)),
+    (_("Collection notices"), "receivables:notices", (Role.SALESPERSON,)),
+    (_("Instruments handed over"), "receivables:handovers", (Role.FINANCE, Role.CLERK)),
+    (_("Daily receipts check"), "receivables:daily_check", (Role.CLERK,)),
+    (_("Receivables aging"), "receivables:report_aging", (Role.MANAGER, Role.DIRECTOR)),
+    (
+        _("Statements of account"),
+        "receivables:statements",
+        (Role.SALESPERSON, Role.FINANCE, Role.MANAGER, Role.DIRECTOR),
+    ),
+)
+
 
 def navigation(request):
     """The menu: the user's work pages, then shared pages the user's roles may use."""
@@ -78,6 +106,9 @@ def navigation(request):
     if user.has_role(*SHIPPING_READERS) and may_in_any_office(user, "contracts.view"):
         items.append((_("Demand requests"), reverse("shipping:requests")))
         items.append((_("Outbound orders"), reverse("shipping:orders")))
+    items += [
+        (label, reverse(name)) for label, name, roles in RECEIVABLES_PAGES if user.has_role(*roles)
+    ]
     if user.has_role(*PRODUCT_READERS):
         items.append((_("Products"), reverse("catalog:list")))
     if user.has_role(Role.WAREHOUSE, Role.CLERK, Role.MANAGER, Role.DIRECTOR):

@@ -54,18 +54,32 @@ WORK_PAGES: list[WorkPage] = [
         Role.FINANCE,
         "finance",
         _("Finance"),
-        _("Holding fees, deposits, refunds to pay and payments against contracts."),
+        _(
+            "The receivables desk: receipts to allocate, instruments to sign for, invoices to "
+            "issue and disputed statements; and the sales office's holding fees, deposits, "
+            "refunds to pay and payments against contracts."
+        ),
     ),
     WorkPage(
         Role.CLERK,
         "clerk",
         _("Contracts and orders"),
-        _("Contracts to archive, outbound orders and invoice requests."),
         _(
-            "Your queue will appear here: contracts to archive, outbound orders to prepare and "
-            "invoice requests to issue, as the sales department's order-to-cash work reaches you."
+            "Contracts to archive, outbound orders, instruments to hand to finance and the "
+            "day's receipts checked with finance."
         ),
-        links=((_("Warehouse stock"), "stock:page"),),
+        _(
+            "Your lists are linked above: contracts to archive, outbound orders to prepare, "
+            "cheques and bills to hand to finance the same day, and the day's receipts and "
+            "queried invoices to check with finance."
+        ),
+        links=(
+            (_("Filing queue"), "contracts:filing"),
+            (_("Outbound orders"), "shipping:orders"),
+            (_("Instruments handed over"), "receivables:handovers"),
+            (_("Daily receipts check"), "receivables:daily_check"),
+            (_("Warehouse stock"), "stock:page"),
+        ),
     ),
     WorkPage(
         Role.WAREHOUSE,
@@ -84,6 +98,10 @@ WORK_PAGES: list[WorkPage] = [
         _("Company leadership"),
         _("Major business, write-offs and special fees waiting for your decision."),
         _("The documents waiting for your decision are in your approvals inbox."),
+        links=(
+            (_("Approvals"), "approvals:inbox"),
+            (_("Write-offs"), "receivables:write_offs"),
+        ),
     ),
     WorkPage(
         Role.TECHNICIAN,

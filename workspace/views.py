@@ -53,7 +53,7 @@ def work_page(request, slug: str):
         return OWN_PAGES[page.role](request, page)
     if page.role in ROLE_PAGES:  # the desk, my customers, management
         return ROLE_PAGES[page.role](request, page)
-    if page.role in FINANCE_PAGES:  # finance's cash summary and refunds to pay
+    if page.role in FINANCE_PAGES:  # the receivables desk, then the day's cash
         return FINANCE_PAGES[page.role](request, page)
     offices = list(offices_visible_to(request.user))
     now = timezone.now()

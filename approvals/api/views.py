@@ -32,7 +32,8 @@ class ApprovalViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         request=DecideSerializer,
-        responses={200: dict, 409: conflict_response("not_pending")},
+        # over_open: a write-off approved after a payment left less open than it writes off
+        responses={200: dict, 409: conflict_response("not_pending", "over_open")},
     )
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):

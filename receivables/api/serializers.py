@@ -3,6 +3,7 @@
 
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -119,7 +120,7 @@ class InvoiceLineInputSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if not attrs.get("product") and not attrs.get("contract_line"):
-            raise serializers.ValidationError({"product": ["Name the product or the line."]})
+            raise serializers.ValidationError({"product": [_("Name the product or the line.")]})
         return attrs
 
 
@@ -373,6 +374,10 @@ class WriteOffCreateSerializer(_Scoped):
 
 
 class HandoverSerializer(serializers.ModelSerializer):
+    # a string here, not the model's choices: those are PaymentMethod's, which the schema
+    # names MethodEnum for `method`; naming them again for `kind` is a schema warning
+    kind = serializers.CharField(read_only=True)
+
     class Meta:
         model = Handover
         fields = [
@@ -488,7 +493,7 @@ class StatementAnswerSerializer(serializers.Serializer):
 
 class StatementCreateSerializer(serializers.Serializer):
     office = serializers.IntegerField(min_value=1)
-    period = serializers.RegexField(r"^\d{4}H[12]$", max_length=6)
+    period = serializers.RegexField(r"^[0-9]{4}H[12]$", max_length=6)  # ASCII digits only
 
 
 class StatementRunSerializer(serializers.Serializer):

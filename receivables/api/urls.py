@@ -2,15 +2,9 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .ledger import AgingView, LedgerView
+from .money import CollectionRequestViewSet, HandoverViewSet, ReceiptViewSet, WriteOffViewSet
 from .statements import StatementViewSet
-from .views import (
-    CollectionRequestViewSet,
-    HandoverViewSet,
-    InvoiceRequestViewSet,
-    InvoiceViewSet,
-    ReceiptViewSet,
-    WriteOffViewSet,
-)
+from .views import InvoiceRequestViewSet, InvoiceViewSet
 
 router = SimpleRouter()
 router.register("invoice-requests", InvoiceRequestViewSet, basename="invoice-request")

@@ -53,6 +53,8 @@ def lock(document):
 
 def text(value, field: str, *, required: bool, max_length: int = MAX_TEXT) -> str:
     value = (value or "").strip() if isinstance(value, str) or value is None else str(value)
+    if "\x00" in value:  # PostgreSQL cannot store it; no person types it
+        raise ValidationError({field: [_("Remove the control characters.")]})
     if required and not value:
         raise ValidationError({field: [_("This field is required.")]})
     if len(value) > max_length:

@@ -17,7 +17,7 @@ from staff.permissions import may
 from ..choices import COLLECTION_PREFIX, HANDOVER_KINDS, CollectionStatus, PaymentMethod
 from ..models import CollectionRequest, Handover
 from . import base
-from .invoices import is_account_salesperson
+from .requests import is_account_salesperson
 
 # an expected payment is at most this far ahead
 MAX_DAYS_AHEAD = 366
@@ -194,7 +194,7 @@ def handover_record(
         notify(
             kind="handover_to_sign",
             params={
-                "kind": handover.get_kind_display(),
+                "kind": handover.kind,  # translated when read (notifications.messages)
                 "account": account.name,
                 "amount": f"{amount:,.2f}",
                 "by": str(actor),

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import PermissionDenied, ValidationError
 
-from approvals.services import approval_submit, ensure_editable
 from common.errors import DomainError
 from notifications.services import notify
 from staff.permissions import may
@@ -21,14 +20,17 @@ from .. import figures, ledger, rules
 from ..choices import (
     RECEIPT_PREFIX,
     REFUND_PREFIX,
-    WRITE_OFF_PREFIX,
     CollectionStatus,
     LedgerKind,
     PaymentMethod,
-    WriteOffStatus,
 )
-from ..models import Allocation, Handover, Invoice, Receipt, Refund, WriteOff
+from ..models import Allocation, Handover, Invoice, Receipt, Refund
 from . import base
+from .writeoffs import write_off_approved as write_off_approved
+from .writeoffs import write_off_cancel as write_off_cancel
+from .writeoffs import write_off_create as write_off_create
+from .writeoffs import write_off_rejected as write_off_rejected
+from .writeoffs import write_off_submit as write_off_submit
 
 MAX_ALLOCATIONS = 200
 
@@ -217,6 +219,14 @@ def receipt_allocate(
     available = figures.receipt_unallocated(receipt)
     if available <= 0:
         raise DomainError(_("This receipt is wholly allocated."), code="nothing_left")
+    # refunds are paid out of the account's credit, not out of one receipt: what was paid
+    # back is not set against invoices again
+    available = min(available, figures.unallocated_credit(account.pk))
+    if available <= 0:
+        raise DomainError(
+            _("The account's credit has been refunded: nothing is left to allocate."),
+            code="nothing_left",
+        )
     made = _allocate(
         receipt=receipt,
         account=account,
@@ -245,6 +255,13 @@ def receipt_reverse(*, actor, receipt: Receipt, reason: str, now) -> Receipt:
     if Receipt.objects.filter(reversal_of=receipt).exists():
         raise DomainError(_("This receipt is already reversed."), code="already_reversed")
     reason = base.text(reason, "reason", required=True)
+    # the reversal takes back the receipt's credit too: refuse when part of it was refunded,
+    # or the account would owe money no invoice shows
+    if figures.unallocated_credit(account.pk) < figures.receipt_unallocated(receipt):
+        raise DomainError(
+            _("Part of this receipt's credit was refunded to the customer; it cannot be reversed."),
+            code="refunded",
+        )
     day = base.today(account.office, now)
     reversal = Receipt.objects.create(
         office=account.office,
@@ -328,92 +345,3 @@ def refund_record(*, actor, account, amount, method: str, date, now, note: str =
         refund=refund,
     )
     return refund
-
-
-# ---------------------------------------------------------------- write-offs (R-15.1)
-
-
-@transaction.atomic
-def write_off_create(*, actor, invoice: Invoice, amount, reason: str, now) -> WriteOff:
-    """A draft write-off of what remains of an invoice, by finance or the branch manager."""
-    account = base.lock_account(invoice.account)
-    if not may(actor, "receivables.write_off", account.office):
-        raise PermissionDenied(_("Finance or the branch manager proposes a write-off."))
-    if invoice.is_red:
-        raise ValidationError({"invoice": [_("A red-letter invoice is not written off.")]})
-    amount = base.money(amount, "amount")
-    remains = figures.open_amount(invoice)
-    if amount > remains:
-        raise ValidationError(
-            {
-                "amount": [
-                    _("Over what remains of the invoice: %(left)s yuan.")
-                    % {"left": f"{remains:,.2f}"}
-                ]
-            }
-        )
-    return WriteOff.objects.create(
-        office=account.office,
-        account=account,
-        invoice=invoice,
-        amount=amount,
-        reason=base.text(reason, "reason", required=True),
-        author=actor,
-        created_at=now,
-        **base.number(account.office, WRITE_OFF_PREFIX, now),
-    )
-
-
-@transaction.atomic
-def write_off_submit(*, write_off: WriteOff, actor, now) -> WriteOff:
-    write_off = base.lock(write_off)
-    if actor.pk != write_off.author_id:
-        raise PermissionDenied(_("Only the write-off's author submits it."))
-    ensure_editable(write_off)
-    return approval_submit(document=write_off, actor=actor, now=now)
-
-
-def write_off_approved(write_off: WriteOff, *, actor, now) -> None:
-    """The executive approved (after the director): the write-off credits the ledger, if the
-    invoice still has that much open (a receipt may have come in meanwhile: 409)."""
-    account = base.lock_account(write_off.account)
-    invoice = base.lock(write_off.invoice)
-    # the engine has already made this write-off approved, so the open amount counts it
-    remains = figures.open_amount(invoice) + write_off.amount
-    if write_off.amount > remains:
-        raise DomainError(
-            _("The invoice has only %(left)s yuan open now; this write-off cannot be posted.")
-            % {"left": f"{remains:,.2f}"},
-            code="over_open",
-        )
-    day = base.today(account.office, now)
-    write_off.date, write_off.approved_at = day, now
-    write_off.save(update_fields=["date", "approved_at"])
-    ledger.post(
-        account=account,
-        kind=LedgerKind.WRITE_OFF,
-        document=write_off.number,
-        amount=write_off.amount,
-        date=day,
-        actor=actor,
-        now=now,
-        write_off=write_off,
-    )
-
-
-def write_off_rejected(write_off: WriteOff, *, actor, now) -> None:
-    """Back to draft with the decider's comment (R-8.2); the author sees it on the page."""
-
-
-def write_off_cancel(*, write_off: WriteOff, actor, now) -> WriteOff:
-    with transaction.atomic():
-        write_off = base.lock(write_off)
-        if actor.pk != write_off.author_id:
-            raise PermissionDenied(_("Only the write-off's author withdraws it."))
-        if write_off.status not in (WriteOffStatus.DRAFT, WriteOffStatus.REJECTED):
-            raise DomainError(
-                _("Only a draft or rejected write-off is withdrawn."), code="not_cancellable"
-            )
-        write_off.status = WriteOffStatus.CANCELLED
-        write_off.save(update_fields=["status"])
-        return write_off

@@ -99,10 +99,46 @@ ENTRIES = [
 ]
 
 
-def entries_for(user, offices: list[Office]) -> list[dict]:
+# the receivables reports, a group of their own (a salesperson reads their own daily
+# collection and unpaid figures; the branch's readers every report)
+RECEIVABLE_ENTRIES = [
+    Entry(
+        _("Aging of receivables"),
+        _("What each customer owes, by days past due, beside its ledger balance."),
+        "receivables:report_aging",
+        ("receivables.office",),
+    ),
+    Entry(
+        _("Receivables journal"),
+        _("The ledger lines of a day or period, with opening and closing balances."),
+        "receivables:report_journal",
+        ("receivables.office",),
+    ),
+    Entry(
+        _("Daily collection report"),
+        _("Money received per salesperson and method."),
+        "receivables:report_collections",
+        ("receivables.office", "receivables.submit_unpaid"),
+    ),
+    Entry(
+        _("Collection rate"),
+        _("Received against what fell due, per salesperson and branch."),
+        "receivables:report_rate",
+        ("receivables.office",),
+    ),
+    Entry(
+        _("Unpaid report"),
+        _("Weekly and ten-day unpaid amounts, submitted by salespeople and checked by finance."),
+        "receivables:report_unpaid",
+        ("receivables.office", "receivables.submit_unpaid"),
+    ),
+]
+
+
+def entries_for(user, offices: list[Office], entries: list[Entry] = ENTRIES) -> list[dict]:
     return [
         {"title": e.title, "description": e.description, "url": reverse(e.url_name)}
-        for e in ENTRIES
+        for e in entries
         if any(may(user, action, office) for action in e.actions for office in offices)
     ]
 
@@ -111,7 +147,9 @@ def entries_for(user, offices: list[Office]) -> list[dict]:
 def index(request: HttpRequest) -> HttpResponse:
     offices = list(offices_visible_to(request.user))
     entries = entries_for(request.user, offices)
-    return render(request, "reports/index.html", {"entries": entries})
+    receivables = entries_for(request.user, offices, RECEIVABLE_ENTRIES)
+    context = {"entries": entries, "receivable_entries": receivables}
+    return render(request, "reports/index.html", context)
 
 
 urlpatterns = [path("", index, name="index")]

@@ -247,6 +247,7 @@ SPECTACULAR_SETTINGS = {
         "ContractKindEnum": "contracts.choices.ContractKind",
         "ContractStatusEnum": "contracts.choices.ContractStatus",
         "ReturnKindEnum": "shipping.choices.ReturnKind",
+        "PaymentMethodEnum": "receivables.choices.PaymentMethod",
         # the first part's names, as they were before the collisions
         "KindEnum": "reception.choices.CallKind",
         "StatusEnum": "reception.choices.DutyStatus",

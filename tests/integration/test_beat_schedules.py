@@ -22,6 +22,7 @@ API_JOBS = {
     "approvals.flag_late": ("5", "*"),  # hourly
     "accounts.flag_overdue_visits": ("0", "8"),  # daily 08:00
     "quotes.expire": ("15", "0"),  # daily 00:15: approved quotes past their validity
+    "receivables.dunning": ("30", "8"),  # daily 08:30: collection notices
 }
 
 pytestmark = pytest.mark.django_db

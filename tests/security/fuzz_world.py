@@ -3,7 +3,8 @@ is rolled back at the end of the module (each test then runs in its own savepoin
 pytest-django test does, so that what one fuzzed request writes never reaches another test).
 
 It is the demo office (`demo_data`: one user per role, today's roster, a morning at the desk
-with every rule of R-2, claims, a dispute, units, a hold and a subscription) plus a contract
+with every rule of R-2, claims, a dispute, units, a hold and a subscription; the sales
+department's branch with its contracts, invoices, receipts and statements) plus a contract
 with a payment, a released hold (a refund), a diary, a fine, notifications, and a second
 office with its own manager, salesperson, customer and unit, so that ids of objects the
 requester may not see are among the ids tried.
@@ -20,8 +21,10 @@ from django.db import close_old_connections, transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from accounts.models import Account
 from attribution.models import Claim, Dispute, FollowUp
 from attribution.services import customer_register_own
+from contracts.models import SalesContract
 from deals import contracts
 from deals import services as deal_services
 from deals.models import Contract, Hold, Instalment, Refund, Subscription, Unit
@@ -29,6 +32,15 @@ from leads.factories import channels_restored
 from leads.models import Customer, SourceChannel
 from notifications.models import Notification
 from notifications.services import notify
+from receivables.models import (
+    CollectionRequest,
+    Handover,
+    Invoice,
+    InvoiceRequest,
+    Receipt,
+    Statement,
+    WriteOff,
+)
 from reception.models import Call, Visit
 from reports import meetings
 from reports.models import Fine, MeetingProblem, WorkDiary
@@ -237,4 +249,15 @@ def pools() -> dict[str, list[int]]:
         "instalments": ids(Instalment),
         "fines": ids(Fine),
         "notifications": ids(Notification),
+        # the second part: the demo branch's accounts, contracts and receivables (R-9, R-12,
+        # ), the ids of its invoices, receipts and statements among those tried
+        "accounts": ids(Account),
+        "sales_contracts": ids(SalesContract),
+        "invoice_requests": ids(InvoiceRequest),
+        "invoices": ids(Invoice),
+        "receipts": ids(Receipt),
+        "collection_requests": ids(CollectionRequest),
+        "write_offs": ids(WriteOff),
+        "handovers": ids(Handover),
+        "statements": ids(Statement),
     }

@@ -13,7 +13,9 @@ name exists three times:
 - `other`: in office B, someone else's.
 
 A user's own object in an office they do not belong to cannot exist (the director belongs to
-every office), so "other office × own object" has no cell.
+every office), so "other office × own object" has no cell. The sales department's documents
+are made the same way per scope: shipping below, invoicing and receivables in
+tests/security/matrix_receivables_world.py.
 """
 
 import contextlib
@@ -482,6 +484,10 @@ def build_world() -> World:
     world.objects["staff"] = {"peer": sp2, "other": spb}
     world.objects["jobrun"] = {"own": JobRun.objects.create(name="matrix", ran_at=now)}
     _shipping(world, product, clerks, managers, now)
+    # invoicing and receivables (R-14, R-15) on each scope's contract
+    from tests.security.matrix_receivables_world import build_receivables
+
+    build_receivables(world, now)
     return world
 
 

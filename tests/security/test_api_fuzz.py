@@ -77,6 +77,16 @@ PATH_POOLS = {
     "refunds": "refunds",
     "contracts": "contracts",
     "fines": "fines",
+    # the second part
+    "accounts": "accounts",
+    "sales-contracts": "sales_contracts",
+    "invoice-requests": "invoice_requests",
+    "invoices": "invoices",
+    "receipts": "receipts",
+    "collection-requests": "collection_requests",
+    "write-offs": "write_offs",
+    "handovers": "handovers",
+    "statements": "statements",
 }
 BODY_POOLS = {
     "office": "offices",
@@ -93,6 +103,13 @@ BODY_POOLS = {
     "new_owner": "staff",
     "receiver": "staff",
     "ids": "notifications",
+    # the second part: what a request, an invoice, a receipt or a statement names
+    "account": "accounts",
+    "contract": "sales_contracts",
+    "request": "invoice_requests",
+    "invoice": "invoices",
+    "collection_request": "collection_requests",
+    "handover": "handovers",
 }
 
 

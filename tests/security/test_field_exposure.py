@@ -63,6 +63,7 @@ from reports.services import diary_submit
 from staff.factories import OfficeFactory, UserFactory
 from tests.contracts import exposure_fixtures as contract_fixtures
 from tests.quotes import exposure_fixtures as quote_fixtures
+from tests.receivables import exposure_fixtures as receivables_fixtures
 from tests.shipping import exposure_fixtures as shipping_fixtures
 from workspace.roles import WORK_PAGES
 
@@ -391,6 +392,12 @@ def object_ids(world) -> dict[str, list]:
             for model in (DemandRequest, OutboundOrder, Confirmation, ReturnRequest, SalesContract)
             for name in SHIPPING_URLS[model.__name__]
         },
+        # invoicing and receivables (R-14, R-15): the ones the specs make, when made
+        **{
+            name: ids(apps.get_model(label))
+            for label, names in RECEIVABLES_URLS.items()
+            for name in names
+        },
     }
 
 
@@ -634,6 +641,7 @@ APPS |= {"visits"}  # visit plans and records (R-9.6, R-9.7)
 APPS |= {"quotes"}  # enquiries and quotes (R-11)
 APPS |= {"contracts"}  # sales contracts (R-12)
 APPS |= {"shipping"}  # shipping and returns (R-13)
+APPS |= {"receivables"}  # invoicing and receivables (R-14, R-15)
 UNTRACKED_COLUMNS = ("password",)  # salted anew by each request that sets one
 UNTRACKED_COLUMNS += ("scan",)  # an uploaded file's stored name: random for each upload
 
@@ -729,6 +737,32 @@ def hostile_fields(world) -> dict:
         "certificate_at": LONG_AGO,
         "cancelled_at": LONG_AGO,
         "recorded_at": LONG_AGO,
+        # R-14, R-15: what only the services set — an invoice's due date and what is open of
+        # it, a receipt's allocations and credit, the ledger's figures, the reversal or red
+        # invoice a document is, who signed, sent, answered, checked, and when
+        "due_date": "2001-02-03",
+        "open_amount": "0.00",
+        "allocated": "99999.00",
+        "unallocated": "0.00",
+        "allocations": [{"invoice": HOSTILE_ID, "amount": "1.00"}],
+        "balance": "0.00",
+        "opening": "99999.00",
+        "closing": "0.00",
+        "debit": "99999.00",
+        "credit": "99999.00",
+        "red_of": HOSTILE_ID,
+        "reversal_of": HOSTILE_ID,
+        "ledger": [{"debit": "99999.00"}],
+        "signed_at": LONG_AGO,
+        "sent_at": LONG_AGO,
+        "answered_at": LONG_AGO,
+        "resolved_at": LONG_AGO,
+        "checked_at": LONG_AGO,
+        "checked_by": other,
+        "received_by": other,
+        "customer_told_at": LONG_AGO,
+        "open_total": "0.00",
+        "overdue_total": "0.00",
     }
 
 
@@ -1008,6 +1042,7 @@ def api_specs(world) -> list[dict]:
         *_quote_specs(world, quote_fixtures.api_specs),
         *contract_fixtures.api_specs(_contract_objects(world)),
         *shipping_fixtures.api_specs(_shipping_objects(world), TODAY),
+        *receivables_fixtures.api_specs(_receivables_objects(world), TODAY),
         *_record_specs(world, "api"),
         {
             "name": "account-list",
@@ -1390,6 +1425,76 @@ SHIPPING_URLS = {
 }
 
 
+RECEIVABLES_URLS = {
+    "receivables.InvoiceRequest": (
+        "receivables:request",
+        "receivables:request_submit",
+        "receivables:request_cancel",
+        "receivables:invoice_issue",
+        "invoice-request-detail",
+        "invoice-request-submit",
+        "invoice-request-cancel",
+    ),
+    "receivables.Invoice": (
+        "receivables:invoice",
+        "receivables:invoice_red",
+        "receivables:invoice_sign",
+        "receivables:invoice_query",
+        "receivables:invoice_answer",
+        "invoice-detail",
+        "invoice-red",
+        "invoice-signature",
+    ),
+    "receivables.WriteOff": (
+        "receivables:write_off",
+        "receivables:write_off_submit",
+        "receivables:write_off_cancel",
+        "write-off-detail",
+        "write-off-submit",
+    ),
+    "receivables.Receipt": (
+        "receivables:receipt",
+        "receivables:receipt_allocate",
+        "receivables:receipt_reverse",
+        "receipt-detail",
+        "receipt-allocate",
+        "receipt-reverse",
+    ),
+    "accounts.Account": ("receivables:ledger", "account-ledger"),
+    "receivables.CollectionRequest": (
+        "receivables:collection",
+        "receivables:collection_submit",
+        "receivables:collection_cancel",
+        "receivables:collection_told",
+        "collection-request-detail",
+        "collection-request-submit",
+        "collection-request-cancel",
+    ),
+    "receivables.Handover": ("receivables:handover_sign", "handover-detail", "handover-sign"),
+    "receivables.CollectionNotice": ("receivables:notice", "receivables:notice_sign"),
+    "receivables.StatementRun": ("receivables:statement_run",),
+    "receivables.Statement": (
+        "receivables:statement",
+        "receivables:statement_pdf",
+        "receivables:statement_send",
+        "receivables:statement_answer",
+        "statement-detail",
+        "statement-send",
+        "statement-answer",
+    ),
+    "receivables.StatementDifference": ("receivables:difference_resolve",),
+    "receivables.UnpaidReport": ("receivables:unpaid", "receivables:unpaid_check"),
+}
+
+
+def _receivables_objects(world) -> dict:
+    """a's invoices, receipts, requests, statements … on the shipping contract
+    (tests/receivables/exposure_fixtures.py), made once."""
+    return receivables_fixtures.receivables_world(
+        office=world["sunny"], users=world["users"], now=T
+    )
+
+
 def _quote_specs(world, specs) -> list[dict]:
     q = _quote_objects(world)
     return specs(q, q["account"], TODAY)
@@ -1503,6 +1608,7 @@ def page_specs(world) -> list[dict]:
         *_quote_specs(world, quote_fixtures.page_specs),
         *contract_fixtures.page_specs(_contract_objects(world), office=world["sunny"]),
         *shipping_fixtures.page_specs(_shipping_objects(world), TODAY),
+        *receivables_fixtures.page_specs(_receivables_objects(world), TODAY, office=world["sunny"]),
         {
             "name": "accounts:new",
             "user": "a",

@@ -36,6 +36,23 @@ from contracts.models import ContractLine, ContractRegister, SalesContract
 from deals.models import Contract, Hold, Payment, Project, Refund, Subscription, Unit
 from leads.models import Customer, SourceChannel
 from quotes.models import Enquiry, EnquiryLine, EnquiryQuestion, Quote, QuoteLine
+from receivables.models import (
+    Allocation,
+    CollectionNotice,
+    CollectionRequest,
+    Handover,
+    Invoice,
+    InvoiceRequest,
+    InvoiceRequestLine,
+    LedgerLine,
+    Receipt,
+    Statement,
+    StatementDifference,
+    StatementRun,
+    UnpaidReport,
+    WriteOff,
+)
+from receivables.models import Refund as ReceivableRefund
 from reception.models import Call, DutyState, Referral, Roster, RosterEntry, Visit
 from reports.models import DayOff, Fine, Meeting, MeetingProblem, PeriodReport, WorkDiary
 from shipping.models import (
@@ -54,6 +71,7 @@ from shipping.models import (
 from stock.models import StockBalance, StockMove, Warehouse
 from tests.contracts.fuzz_fixtures import contract_targets
 from tests.quotes.fuzz_fixtures import quote_targets
+from tests.receivables.fuzz_fixtures import receivables_targets
 from tests.shipping.fuzz_fixtures import shipping_targets
 from visits.models import DealerStock, PlannedVisit, VisitPlan, VisitRecord
 
@@ -1326,6 +1344,354 @@ FORMS = [
 ]
 
 
+# ---------------------------------------------------------------- invoicing and receivables
+
+RV = "/receivables"
+
+
+def _rv_receipt_fields(t) -> dict:
+    return {
+        "office": st.just(str(t["rv_branch"])),
+        "account": ids(t["rv_accounts"]),
+        "amount": number(),
+        "method": choice(["transfer", "cheque", "acceptance_bill", "bank_draft", "cash"]),
+        "date": date(),
+        "reference": text(),
+        "note": text(),
+        "mode": choice(["oldest", "chosen", "keep"]),
+        "collection_request": number(),
+        "handover": number(),
+        **{f"alloc-{pk}": number() for pk in t["rv_invoices"][:3]},
+    }
+
+
+def _rv_post(what, role, url, fields, models, watch=None) -> Form:
+    return Form(f"receivables: {what}", role, url, fields, models, watch)
+
+
+# targets from tests/receivables/fuzz_fixtures.py, in the demo's branch
+RECEIVABLES_FORMS = [
+    _rv_post(
+        "new invoice request",
+        "rep",
+        lambda t: f"{RV}/requests/new/",
+        lambda t: {
+            "contract": st.one_of(st.just(str(t["rv_contract"])), number()),
+            "invoice_type": choice(["ordinary", "vat_special"]),
+            "buyer_name": text(),
+            "buyer_tax_number": text(),
+            "buyer_address_phone": text(),
+            "buyer_bank_account": text(),
+            "amount": number(),
+            "note": text(),
+            "submit": choice(["1"]),
+        },
+        (InvoiceRequest, InvoiceRequestLine, Approval),
+    ),
+    *[
+        _rv_post(
+            f"{action} the invoice request",
+            "rep",
+            (lambda a: lambda t: f"{RV}/requests/{t['rv_request_draft']}/{a}/")(action),
+            lambda t: {"status": text(), "next": text()},
+            (InvoiceRequest, Approval),
+            lambda t: (InvoiceRequest, t["rv_request_draft"]),
+        )
+        for action in ("submit", "cancel")
+    ],
+    _rv_post(
+        "issue the invoice",
+        "finance",
+        lambda t: f"{RV}/requests/{t['rv_request_approved']}/issue/",
+        lambda t: {"number": text(), "date": date(), "amount": number()},
+        (Invoice, LedgerLine, InvoiceRequest),
+        lambda t: (InvoiceRequest, t["rv_request_approved"]),
+    ),
+    _rv_post(
+        "the customer's signature",
+        "rep",
+        lambda t: f"{RV}/invoices/{t['rv_invoice']}/sign/",
+        lambda t: {"signed_by": text(), "signed_on": date()},
+        (Invoice,),
+        lambda t: (Invoice, t["rv_invoice"]),
+    ),
+    _rv_post(
+        "a question on the invoice",
+        "rep",
+        lambda t: f"{RV}/invoices/{t['rv_invoice']}/query/",
+        lambda t: {"question": text()},
+        (Invoice,),
+        lambda t: (Invoice, t["rv_invoice"]),
+    ),
+    _rv_post(
+        "the answer",
+        "finance",
+        lambda t: f"{RV}/invoices/{t['rv_invoice']}/answer/",
+        lambda t: {"answer": text()},
+        (Invoice,),
+        lambda t: (Invoice, t["rv_invoice"]),
+    ),
+    _rv_post(
+        "a red-letter invoice",
+        "finance",
+        lambda t: f"{RV}/invoices/{t['rv_invoice']}/red/",
+        lambda t: {
+            "amount": number(),
+            "number": text(),
+            "date": date(),
+            "reason": text(),
+            "return_request": number(),
+            "confirmed": choice(["1"]),
+        },
+        (Invoice, LedgerLine),
+        lambda t: (Invoice, t["rv_invoice"]),
+    ),
+    _rv_post(
+        "propose a write-off",
+        "finance",
+        lambda t: f"{RV}/write-offs/new/",
+        lambda t: {
+            "invoice": st.one_of(st.just(str(t["rv_invoice"])), ids(t["rv_invoices"])),
+            "amount": number(),
+            "reason": text(),
+            "submit": choice(["1"]),
+        },
+        (WriteOff, Approval),
+    ),
+    *[
+        _rv_post(
+            f"{action} the write-off",
+            "finance",
+            (lambda a: lambda t: f"{RV}/write-offs/{t['rv_write_off']}/{a}/")(action),
+            lambda t: {"status": text()},
+            (WriteOff, Approval),
+            lambda t: (WriteOff, t["rv_write_off"]),
+        )
+        for action in ("submit", "cancel")
+    ],
+    _rv_post(
+        "record a receipt",
+        "finance",
+        lambda t: f"{RV}/receipts/new/",
+        _rv_receipt_fields,
+        (Receipt, Allocation, LedgerLine),
+    ),
+    _rv_post(
+        "allocate a receipt",
+        "finance",
+        lambda t: f"{RV}/receipts/{t['rv_receipt_open']}/allocate/",
+        lambda t: {
+            "mode": choice(["oldest", "chosen"]),
+            **{f"alloc-{pk}": number() for pk in t["rv_invoices"][:3]},
+        },
+        (Allocation,),
+        lambda t: (Receipt, t["rv_receipt_open"]),
+    ),
+    _rv_post(
+        "reverse a receipt",
+        "finance",
+        lambda t: f"{RV}/receipts/{t['rv_receipt']}/reverse/",
+        lambda t: {"reason": text()},
+        (Receipt, Allocation, LedgerLine),
+        lambda t: (Receipt, t["rv_receipt"]),
+    ),
+    _rv_post(
+        "refund a credit",
+        "finance",
+        lambda t: f"{RV}/refunds/new/",
+        lambda t: {
+            "office": st.just(str(t["rv_branch"])),
+            "account": ids(t["rv_accounts"]),
+            "amount": number(),
+            "method": choice(["transfer", "cash"]),
+            "date": date(),
+            "note": text(),
+        },
+        (ReceivableRefund, LedgerLine),
+    ),
+    _rv_post(
+        "new collection request",
+        "rep",
+        lambda t: f"{RV}/collections/new/",
+        lambda t: {
+            "account": ids(t["rv_accounts"]),
+            "expected_amount": number(),
+            "method": choice(["transfer", "cheque", "cash"]),
+            "expected_date": date(),
+            "note": text(),
+            "submit": choice(["1"]),
+        },
+        (CollectionRequest, Approval),
+    ),
+    *[
+        _rv_post(
+            f"{action} the collection request",
+            "rep",
+            (lambda a, k: lambda t: f"{RV}/collections/{t[k]}/{a}/")(action, key),
+            lambda t: {"status": text(), "next": text()},
+            (CollectionRequest, Approval),
+            (lambda k: lambda t: (CollectionRequest, t[k]))(key),
+        )
+        for action, key in (
+            ("submit", "rv_collection_draft"),
+            ("cancel", "rv_collection_draft"),
+            ("told", "rv_collection_confirmed"),
+        )
+    ],
+    _rv_post(
+        "hand over a cheque",
+        "rep",
+        lambda t: f"{RV}/handovers/new/",
+        lambda t: {
+            "account": ids(t["rv_accounts"]),
+            "kind": choice(["cheque", "acceptance_bill", "bank_draft", "cash", "transfer"]),
+            "amount": number(),
+            "instrument_number": text(),
+            "note": text(),
+        },
+        (Handover,),
+    ),
+    _rv_post(
+        "sign for a handover",
+        "finance",
+        lambda t: f"{RV}/handovers/{t['rv_handover']}/sign/",
+        lambda t: {"next": text()},
+        (Handover,),
+        lambda t: (Handover, t["rv_handover"]),
+    ),
+    _rv_post(
+        "sign for a notice",
+        "rep",
+        lambda t: f"{RV}/notices/{t['rv_notice']}/sign/",
+        lambda t: {"next": text()},
+        (CollectionNotice,),
+        lambda t: (CollectionNotice, t["rv_notice"]),
+    ),
+    _rv_post(
+        "make statements",
+        "finance",
+        lambda t: f"{RV}/statements/generate/",
+        lambda t: {"office": st.just(str(t["rv_branch"])), "period": garbage()},
+        (StatementRun, Statement),
+    ),
+    *[
+        _rv_post(
+            f"{action} the statement",
+            "rep",
+            (lambda a: lambda t: f"{RV}/statements/{t['rv_statement']}/{a}/")(action),
+            lambda t: {
+                "agreed": choice(["1", "0"]),
+                "rows": number(),
+                "add": choice(["1"]),
+                "remove": number(),
+                **{f"diff-{i}-{f}": garbage() for i in (0, 1) for f in ("item", "amount", "note")},
+            },
+            (Statement, StatementDifference),
+            lambda t: (Statement, t["rv_statement"]),
+        )
+        for action in ("send", "answer")
+    ],
+    _rv_post(
+        "resolve a difference",
+        "finance",
+        lambda t: f"{RV}/statements/differences/{t['rv_difference']}/resolve/",
+        lambda t: {f"resolve-{t['rv_difference']}-resolution": text()},
+        (StatementDifference, Statement),
+        lambda t: (StatementDifference, t["rv_difference"]),
+    ),
+    _rv_post(
+        "submit the unpaid report",
+        "rep",
+        lambda t: f"{RV}/reports/unpaid/submit/",
+        lambda t: {
+            "office": st.just(str(t["rv_branch"])),
+            "kind": choice(["week", "ten_days"]),
+            "date": date(),
+            "note": text(),
+        },
+        (UnpaidReport,),
+    ),
+    _rv_post(
+        "check the unpaid report",
+        "finance",
+        lambda t: f"{RV}/reports/unpaid/{t['rv_unpaid']}/check/",
+        lambda t: {"note": text()},
+        (UnpaidReport,),
+        lambda t: (UnpaidReport, t["rv_unpaid"]),
+    ),
+    # the lists, pickers and reports (GET)
+    *[
+        Form(f"GET {path}", role, (lambda p: lambda t: p)(path), params, method="get")
+        for path, role, params in [
+            (f"{RV}/requests/", "finance", lambda t: {"status": text()}),
+            (f"{RV}/requests/new/", "rep", lambda t: {"contract": garbage()}),
+            (
+                f"{RV}/invoices/",
+                "finance",
+                lambda t: {"open": text(), "overdue": text(), "account": garbage()},
+            ),
+            (f"{RV}/write-offs/new/", "finance", lambda t: {"invoice": garbage()}),
+            (
+                f"{RV}/receipts/",
+                "finance",
+                lambda t: {
+                    "unallocated": text(),
+                    "method": text(),
+                    "account": garbage(),
+                    "from": date(),
+                    "to": date(),
+                    "q": text(),
+                },
+            ),
+            (
+                f"{RV}/receipts/new/",
+                "finance",
+                lambda t: {"account": garbage(), "collection": garbage(), "handover": garbage()},
+            ),
+            (f"{RV}/", "finance", lambda t: {"office": garbage()}),
+            (f"{RV}/check/", "finance", lambda t: {"office": garbage(), "date": date()}),
+            (f"{RV}/notices/", "rep", lambda t: {"show": text(), "page": number()}),
+            (
+                f"{RV}/statements/",
+                "finance",
+                lambda t: {"office": garbage(), "period": garbage(), "status": text()},
+            ),
+            *[
+                (
+                    f"{RV}/reports/{name}/",
+                    "finance",
+                    lambda t: {
+                        "office": garbage(),
+                        "as_of": date(),
+                        "period": choice(["day", "week", "month", "range"]),
+                        "date": date(),
+                        "start": date(),
+                        "end": date(),
+                        "format": choice(["xlsx", "json"]),
+                    },
+                )
+                for name in ("aging", "journal", "collections", "collection-rate")
+            ],
+            (
+                f"{RV}/reports/unpaid/",
+                "rep",
+                lambda t: {"kind": text(), "date": date(), "format": choice(["xlsx"])},
+            ),
+        ]
+    ],
+]
+FORMS += RECEIVABLES_FORMS
+FORMS.append(
+    Form(
+        "GET the ledger",
+        "finance",
+        lambda t: f"{RV}/ledger/{t['rv_account']}/",
+        lambda t: {"from": date(), "to": date(), "cursor": text()},
+        method="get",
+    )
+)
+
+
 # ---------------------------------------------------------------- running them
 
 
@@ -1447,6 +1813,7 @@ def world(django_db_setup, django_db_blocker):
         built["targets"] |= record_targets(built)
         built["targets"] |= contract_targets(built)
         built["targets"] |= shipping_targets(built)
+        built["targets"] |= receivables_targets(built)
         yield built
 
 
@@ -1551,6 +1918,7 @@ PAGE_APPS = [
     "visits",
     "contracts",
     "shipping",
+    "receivables",
 ]
 
 

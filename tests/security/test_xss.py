@@ -40,6 +40,7 @@ from reports.services import diary_reply
 from staff.models import User
 from tests.contracts import xss_fixtures as contract_text
 from tests.quotes import xss_fixtures as quote_text
+from tests.receivables import xss_fixtures as receivables_text
 from tests.security.test_field_exposure import (
     HTMX,
     TODAY,
@@ -331,6 +332,7 @@ def plant(world) -> None:
     quote_text.plant_quotes(world, api, ok, payload)  # enquiries and quotes (R-11)
     contract_text.plant_contracts(world, api, ok, payload, NOW)  # sales contracts (R-12)
     shipping_text.plant_shipping(world, api, ok, payload, NOW)  # shipping and returns (R-13)
+    receivables_text.plant_receivables(world, api, ok, payload, NOW)  # receivables (R-14, R-15)
     u["d"] = d
     world["customers"] |= {"xa": ca, "xb": cb}
     # weekly visit plans (R-9.6, R-9.7): a visit's purpose, why a planned visit was missed
@@ -485,6 +487,7 @@ VIEWERS = {
         *quote_text.QUOTE_TEXT,  # the enquiry's and the quote's pages (R-11)
         *contract_text.CONTRACT_TEXT,  # the contract's pages (R-12)
         *shipping_text.SHIPPING_TEXT,  # requests, orders, returns (R-13)
+        *receivables_text.RECEIVABLES_TEXT,  # invoices, receipts, statements (R-14, R-15)
     },
     ("b", "zh-hans"): ACCOUNT_TEXT
     | {
@@ -505,6 +508,7 @@ VIEWERS = {
         *quote_text.MANAGER_QUOTE_TEXT,  # the inbox's discount request, the branch's quotes
         *contract_text.CONTRACT_TEXT,  # the branch's contracts (R-12)
         *shipping_text.MANAGER_SHIPPING_TEXT,  # requests, returns, late first orders (R-13)
+        *receivables_text.MANAGER_RECEIVABLES_TEXT,  # the request, the write-off (R-14, R-15)
     },
     ("director", "zh-hans"): {"office name", "meeting problem (open)", "visit override reason"},
     # products and stock (R-10): the keeper's stock page, the products' pages
@@ -539,6 +543,13 @@ API_PAGES = [
     "/api/v1/demand-requests/",
     "/api/v1/outbound-orders/",
     "/api/v1/returns/",
+    "/api/v1/invoice-requests/",
+    "/api/v1/invoices/",
+    "/api/v1/receipts/",
+    "/api/v1/collection-requests/",
+    "/api/v1/handovers/",
+    "/api/v1/write-offs/",
+    "/api/v1/statements/?period=2025H2",
 ]
 
 
@@ -757,6 +768,11 @@ def test_json_endpoints_return_the_text_verbatim(xss_world, db):
         (a, "/api/v1/demand-requests/", "demand request note"),
         (a, "/api/v1/outbound-orders/", "confirmation signer"),
         (a, "/api/v1/returns/", "return specification"),
+        (a, "/api/v1/invoice-requests/", "invoice request buyer bank"),
+        (a, "/api/v1/invoices/", "invoice signer"),
+        (a, "/api/v1/receipts/", "receipt reference"),
+        (a, "/api/v1/handovers/", "handover instrument number"),
+        (a, "/api/v1/statements/?period=2025H2", "statement difference note"),
     ]
     with time_machine.travel(NOW, tick=False):
         for user, url, field in checks:

@@ -68,7 +68,9 @@ def shipping_targets(world: dict) -> dict:
             lines=[LineInput(contract_line=cable, quantity=Decimal("1"))],
         )
 
-    done = OutboundOrder.objects.get(office=branch, status="done")
+    # the demo_shipping contracts' documents (the receivables demo ships older contracts too)
+    partial = by_place[demo_shipping.CONTRACTS[1].delivery_place]
+    done = OutboundOrder.objects.get(contract=shipped, status="done")
     unscanned = services.confirmation_record(
         actor=people["clerk"], order=done, signed_by="陆敏", signed_on=timezone.localdate(now),
         now=now, lines=[LineInput(contract_line=cable, quantity=Decimal("1"))],
@@ -87,8 +89,8 @@ def shipping_targets(world: dict) -> dict:
         ),
         "shipping_waiting": waiting.pk,
         "request_draft": draft.pk,
-        "request_approved": DemandRequest.objects.get(office=branch, status="approved").pk,
-        "order_partial": OutboundOrder.objects.get(office=branch, status="partial").pk,
+        "request_approved": DemandRequest.objects.get(contract=waiting, status="approved").pk,
+        "order_partial": OutboundOrder.objects.get(contract=partial, status="partial").pk,
         "order_done": done.pk,
         "confirmation_unscanned": unscanned.pk,
         "order_lines": {
@@ -96,7 +98,9 @@ def shipping_targets(world: dict) -> dict:
             for order in OutboundOrder.objects.filter(office=branch)
         },
         "return_draft": draft_return.pk,
-        "return_inspection": ReturnRequest.objects.get(office=branch, status="pending").pk,
+        "return_inspection": ReturnRequest.objects.get(
+            contract=shipped, status="pending", reason=demo_shipping.RETURN_REASON
+        ).pk,
         "return_approved": approved_return.pk,
         "branch_warehouses": list(Warehouse.objects.order_by("pk").values_list("pk", flat=True)),
     }

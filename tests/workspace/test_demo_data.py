@@ -12,6 +12,7 @@ import time_machine
 from django.core.management import call_command
 
 from leads.models import Customer
+from receivables.models import InvoiceRequest
 from reception.models import Call, DutyState, Referral, Roster, Visit
 from staff.choices import Role
 from staff.models import Office, User
@@ -248,11 +249,14 @@ def test_the_branch_has_accounts_of_every_kind_and_grade_and_the_managers_inbox_
     manager = User.objects.get(username="bmanager")
     with time_machine.travel(AFTERNOON, tick=False):
         inbox = inbox_for(manager, now=AFTERNOON)
+    # the receivables demo's invoice request of two hours ago (workspace.demo_receivables)
+    invoice_request = InvoiceRequest.objects.get(status="pending")
     assert [(i["approval"].document_type, i["document"].pk) for i in inbox] == [
         ("account", pending.pk),  # the oldest first (R-8.4)
         ("grade", proposal.pk),
+        ("invoice_request", invoice_request.pk),
     ]
-    assert [i["late"] for i in inbox] == [True, False]  # two days old: late
+    assert [i["late"] for i in inbox] == [True, False, False]  # two days old: late
     # the 售楼处's manager has nothing of the branch's; the salespeople decide nothing
     assert inbox_for(User.objects.get(username="manager"), now=AFTERNOON) == []
     assert inbox_for(User.objects.get(username="rep1"), now=AFTERNOON) == []
@@ -291,7 +295,8 @@ def test_products_with_prices_and_cost_and_a_warehouse_with_stock(tmp_path):
     stores = Warehouse.objects.filter(office=branch)
     assert stores.count() == 2 and all(w.keeper == keeper for w in stores)
     kinds = set(StockMove.objects.values_list("kind", flat=True))
-    assert kinds == {"opening", "receipt", "adjustment", "outbound"}  # R-13: the demo ships
+    # R-13: the demo ships; R-13.5: a pump comes back on a red outbound order (receivables)
+    assert kinds == {"opening", "receipt", "adjustment", "outbound", "red_outbound"}
     main = stores.get(code="WH-01")
     assert StockBalance.objects.filter(warehouse=main, on_hand__gt=0).count() >= 10
     assert StockBalance.objects.get(warehouse=main, product=motor).on_hand == 34  # 24 + 10
