@@ -19,6 +19,27 @@ from ..models import Invoice, WriteOff
 from . import base
 
 
+def left_to_write_off(invoice: Invoice, *, excluding: int | None = None):
+    """What remains of the invoice less what write-offs waiting for their approvers hold: two
+    proposals together never write off more than is open."""
+    from django.db.models import Sum
+
+    held = WriteOff.objects.filter(invoice=invoice, status=WriteOffStatus.PENDING)
+    if excluding is not None:
+        held = held.exclude(pk=excluding)
+    return figures.open_amount(invoice) - (held.aggregate(t=Sum("amount"))["t"] or 0)
+
+
+def _over_left(amount, left) -> ValidationError:
+    return ValidationError(
+        {
+            "amount": [
+                _("Over what remains of the invoice: %(left)s yuan.") % {"left": f"{left:,.2f}"}
+            ]
+        }
+    )
+
+
 @transaction.atomic
 def write_off_create(*, actor, invoice: Invoice, amount, reason: str, now) -> WriteOff:
     """A draft write-off of what remains of an invoice, by finance or the branch manager."""
@@ -28,16 +49,9 @@ def write_off_create(*, actor, invoice: Invoice, amount, reason: str, now) -> Wr
     if invoice.is_red:
         raise ValidationError({"invoice": [_("A red-letter invoice is not written off.")]})
     amount = base.money(amount, "amount")
-    remains = figures.open_amount(invoice)
-    if amount > remains:
-        raise ValidationError(
-            {
-                "amount": [
-                    _("Over what remains of the invoice: %(left)s yuan.")
-                    % {"left": f"{remains:,.2f}"}
-                ]
-            }
-        )
+    left = left_to_write_off(invoice)
+    if amount > left:
+        raise _over_left(amount, left)
     return WriteOff.objects.create(
         office=account.office,
         account=account,
@@ -52,10 +66,16 @@ def write_off_create(*, actor, invoice: Invoice, amount, reason: str, now) -> Wr
 
 @transaction.atomic
 def write_off_submit(*, write_off: WriteOff, actor, now) -> WriteOff:
+    """Draft → pending; from then on it holds its amount of the invoice. The write-off is
+    locked before the account, as the approval engine does when it decides."""
     write_off = base.lock(write_off)
+    base.lock_account(write_off.account)
     if actor.pk != write_off.author_id:
         raise PermissionDenied(_("Only the write-off's author submits it."))
     ensure_editable(write_off)
+    left = left_to_write_off(write_off.invoice, excluding=write_off.pk)
+    if write_off.amount > left:
+        raise _over_left(write_off.amount, left)
     return approval_submit(document=write_off, actor=actor, now=now)
 
 
