@@ -7,10 +7,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from accounts.models import Account
 from accounts.selectors import accounts_visible_to
 from common import idempotency
 from common.errors import conflict_response
-from staff.permissions import may, may_in_any_office
+from staff.permissions import may, may_in_any_office, office_ids_of
 
 from .. import figures, selectors
 from ..choices import CollectionStatus, WriteOffStatus
@@ -71,7 +72,7 @@ class ReceiptViewSet(_ReadOnly):
         body = s.ReceiptCreateSerializer(
             data=request.data,
             querysets={
-                "account": accounts_visible_to_finance(user),
+                "account": branch_accounts(user),
                 "collection_request": selectors.collection_requests_visible_to(user),
                 "handover": selectors.handovers_visible_to(user),
             },
@@ -152,11 +153,9 @@ class ReceiptViewSet(_ReadOnly):
         return Response(s.ReceiptSerializer(self.get_queryset().get(pk=made.pk)).data, status=201)
 
 
-def accounts_visible_to_finance(user):
+def branch_accounts(user):
     """The accounts whose money the user may record: every account of the offices where they
     are finance (a salesperson's own accounts are not enough)."""
-    from accounts.models import Account
-    from staff.permissions import office_ids_of
 
     return Account.objects.filter(office__in=office_ids_of(user))
 
@@ -309,12 +308,9 @@ class HandoverViewSet(_ReadOnly):
         """R-15.4: a cheque, bill or draft received (or cash collected as an exception), to be
         handed to finance the same day."""
         refuse_unless(may_in_any_office(request.user, "receivables.handover"))
-        from accounts.models import Account
-        from staff.permissions import office_ids_of
-
         body = s.HandoverCreateSerializer(
             data=request.data,
-            querysets={"account": Account.objects.filter(office__in=office_ids_of(request.user))},
+            querysets={"account": branch_accounts(request.user)},
         )
         body.is_valid(raise_exception=True)
         made = collection.handover_record(

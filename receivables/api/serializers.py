@@ -1,8 +1,6 @@
 """Invoicing and receivables in the API (API.md, second part: /invoice-requests/, /invoices/,
 /receipts/, /accounts/{id}/ledger/, /receivables/aging/, /statements/)."""
 
-from decimal import Decimal
-
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -504,6 +502,3 @@ class StatementRunSerializer(serializers.Serializer):
     total = serializers.IntegerField()
     done = serializers.IntegerField()
     created = serializers.IntegerField()
-
-
-ZERO = Decimal("0.00")

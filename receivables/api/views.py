@@ -28,7 +28,6 @@ from ..services import invoices
 from . import serializers as s
 
 NOT_FOUND = OpenApiResponse(description=str(_("Not found, or not yours to see.")))
-ROLE_READ = ("receivables.view",)
 
 
 def refuse_unless(allowed: bool) -> None:
