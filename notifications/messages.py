@@ -1,6 +1,7 @@
 """The text of each kind of notification, rendered in the reader's language at read time."""
 
 import datetime
+from collections.abc import Callable, Iterable
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -94,6 +95,16 @@ def visits_overdue_text(kind: str, params: dict) -> str:
         )
         % values
     )
+
+
+# Apps that build on this one register the texts of their own kinds at ready() (R-16 …):
+# kind -> text(kind, params), rendered in the reader's language like the ones above.
+KIND_TEXTS: dict[str, Callable[[str, dict], str]] = {}
+
+
+def register_texts(kinds: Iterable[str], text: Callable[[str, dict], str]) -> None:
+    for kind in kinds:
+        KIND_TEXTS[kind] = text
 
 
 def render(notification: Notification, names: dict[str, str] | None = None) -> str:
@@ -293,6 +304,8 @@ def render(notification: Notification, names: dict[str, str] | None = None) -> s
             | "unpaid_report_checked"
         ):
             return receivables_text(notification.kind, p)
+    if notification.kind in KIND_TEXTS:
+        return KIND_TEXTS[notification.kind](notification.kind, p)
     return notification.kind
 
 

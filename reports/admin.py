@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from staff.permissions import office_ids_of
 
-from .models import DayOff, Fine, Meeting, MeetingProblem, PeriodReport, WorkDiary
+from .models import DayOff, Fine, Meeting, MeetingProblem, Penalty, PeriodReport, WorkDiary
 
 
 class OfficeScoped(admin.ModelAdmin):
@@ -68,3 +68,11 @@ class PeriodReportAdmin(WorkDiaryAdmin):
     list_display = ["period_start", "author", "office", "kind", "submitted_at"]
     list_filter = ["kind", "office"]
     date_hierarchy = "period_start"
+
+
+@admin.register(Penalty)
+class PenaltyAdmin(WorkDiaryAdmin):
+    """R-16.5: recorded and withdrawn on the fines page; shown here."""
+
+    list_display = ["date", "person", "office", "amount", "rule", "withdrawn_at"]
+    list_filter = ["office"]

@@ -5,33 +5,31 @@ Decisions:
 - A problem can be escalated at any time while it is open; R-7.3 asks for the same day, so
   `escalated_at` records when, and the pages flag an escalation made after the meeting's day.
 - Escalating an escalated problem changes nothing and notifies nobody again.
+- The escalation itself is the one mechanism of escalations/ (R-16.1): the problem keeps its
+  own escalated/closed fields for the meeting's page; leadership's list reads the Escalation.
 - Closing needs a resolution (also a database constraint); a closed problem stays closed.
 """
 
 import datetime
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
-from django.urls import reverse
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from common.errors import DomainError
-from notifications.services import notify
+from escalations.choices import Source
+from escalations.migration_data import meeting_problem_url
+from escalations.rules import subject_title
+from escalations.selectors import open_queryset
+from escalations.services import escalation_close_subject, escalation_raise
 from reception.selectors import counters_of_day, office_today
-from staff.choices import Role
 from staff.models import Office
-from staff.permissions import manages, office_ids_of
 from staff.rules import validate_record_date
 
 from .choices import DayOffKind
 from .models import DayOff, Meeting, MeetingProblem
 from .selectors import Diary, diaries_for, salespeople_of
-
-NOTIFIED_TEXT = 120  # characters of the problem quoted in the directors' notification
 
 # ---------------------------------------------------------------- services
 
@@ -94,47 +92,87 @@ def problem_raise(
     return problem
 
 
-def _directors() -> QuerySet:
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=Role.DIRECTOR)
-        .distinct()
-        .order_by("pk")
+def _raise_escalation(problem: MeetingProblem, *, by, now) -> None:
+    escalation_raise(
+        office=problem.office,
+        source=Source.MEETING_PROBLEM,
+        subject_id=problem.pk,
+        title=subject_title(problem.text),
+        text=problem.text,
+        url=meeting_problem_url(
+            office_id=problem.office_id, date=problem.meeting.date, pk=problem.pk
+        ),
+        by=by,
+        now=now,
     )
 
 
 @transaction.atomic
 def problem_escalate(*, problem: MeetingProblem, by, now) -> MeetingProblem:
-    """R-7.3: escalate to company leadership: every director is notified once. Escalating
-    again is a no-op; a closed problem cannot be escalated."""
-    problem = MeetingProblem.objects.select_for_update().select_related("office").get(pk=problem.pk)
+    """R-7.3: escalate to company leadership through the one escalation list (R-16.1): every
+    director and executive is notified once. Escalating again is a no-op; a closed problem
+    cannot be escalated."""
+    problem = (
+        MeetingProblem.objects.select_for_update()
+        .select_related("office", "meeting")
+        .get(pk=problem.pk)
+    )
     if problem.closed_at is not None:
         raise DomainError(_("This problem is already closed."), code="already_closed")
     if problem.escalated_at is not None:
         return problem
     problem.escalated_at, problem.escalated_by = now, by
     problem.save(update_fields=["escalated_at", "escalated_by"])
-    params = {
-        "office": problem.office.name,
-        "problem": Truncator(problem.text).chars(NOTIFIED_TEXT),
-    }
-    url = reverse("reports:escalations")
-    for director in _directors():
-        notify(kind="problem_escalated", params=params, now=now, url=url, recipient=director)
+    _raise_escalation(problem, by=by, now=now)
     return problem
 
 
-@transaction.atomic
-def problem_close(*, problem: MeetingProblem, resolution: str, by, now) -> MeetingProblem:
-    """R-7.3: the problem is solved: closed with the resolution, off the open list."""
-    resolution = (resolution or "").strip()
-    if not resolution:
-        raise ValidationError({"resolution": [_("Write the resolution.")]})
-    problem = MeetingProblem.objects.select_for_update().get(pk=problem.pk)
+def _close_problem(problem_id: int, resolution: str, by, now) -> MeetingProblem:
+    problem = MeetingProblem.objects.select_for_update().get(pk=problem_id)
     if problem.closed_at is not None:
         raise DomainError(_("This problem is already closed."), code="already_closed")
     problem.closed_at, problem.closed_by, problem.resolution = now, by, resolution
     problem.save(update_fields=["closed_at", "closed_by", "resolution"])
+    return problem
+
+
+def closed_from_escalation_list(*, subject_id: int, resolution: str, by, now) -> None:
+    """R-7.3: leadership closed the problem's escalation from the list (escalations' on_close
+    hook, registered in reports.apps): the problem closes with the same resolution."""
+    _close_problem(subject_id, resolution, by, now)
+
+
+def decorate_escalations(escalations: list) -> None:
+    """Leadership's list (escalations.views): each meeting problem's escalation shows the
+    meeting's day, who raised it, and whether it was escalated after that day (one query)."""
+    problems = MeetingProblem.objects.filter(pk__in=[e.subject_id for e in escalations])
+    by_pk = {p.pk: p for p in problems.select_related("meeting", "office", "raised_by")}
+    for escalation in escalations:
+        problem = by_pk.get(escalation.subject_id)
+        if problem is None:
+            continue
+        escalation.escalated_late = escalated_late(problem)
+        details = str(_("meeting of %(date)s") % {"date": problem.meeting.date.isoformat()})
+        if problem.raised_by is not None:
+            details += " · " + str(_("raised by %(person)s") % {"person": problem.raised_by})
+        escalation.details = details
+
+
+@transaction.atomic
+def problem_close(*, problem: MeetingProblem, resolution: str, by, now) -> MeetingProblem:
+    """R-7.3: the problem is solved: closed with the resolution, off the open list (its
+    escalation, if any, closes with it)."""
+    resolution = (resolution or "").strip()
+    if not resolution:
+        raise ValidationError({"resolution": [_("Write the resolution.")]})
+    problem = _close_problem(problem.pk, resolution, by, now)
+    escalation_close_subject(
+        source=Source.MEETING_PROBLEM,
+        subject_id=problem.pk,
+        resolution=resolution,
+        by=by,
+        now=now,
+    )
     return problem
 
 
@@ -212,21 +250,12 @@ def meeting_day(*, office: Office, date: datetime.date) -> MeetingDay:
     )
 
 
-def escalation_offices(user) -> list[int]:
-    """The offices whose escalations the user follows: a manager's own, a director's all."""
-    offices = Office.objects.filter(pk__in=office_ids_of(user)).order_by("pk")
-    return [o.pk for o in offices if manages(user, o)]
-
-
 def escalations_open(user) -> list[MeetingProblem]:
-    """R-7.3: the escalated problems not yet closed in the offices the user follows, oldest
-    escalation first (two queries whatever their number)."""
+    """R-7.3: the escalated meeting problems whose escalation is open in the offices the user
+    follows, oldest escalation first (escalations.selectors decides who sees what)."""
+    open_ids = open_queryset(user, source=Source.MEETING_PROBLEM).values("subject_id")
     problems = list(
-        MeetingProblem.objects.filter(
-            office__in=escalation_offices(user),
-            escalated_at__isnull=False,
-            closed_at__isnull=True,
-        )
+        MeetingProblem.objects.filter(pk__in=open_ids)
         .select_related("meeting", "office", "raised_by", "escalated_by", "created_by")
         .order_by("escalated_at", "pk")
     )

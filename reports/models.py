@@ -266,3 +266,68 @@ class PeriodReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author} {self.get_kind_display()} {self.period_start}"
+
+
+# R-16.5: the bounds of a penalty (违反规章制度罚款 10–100)
+PENALTY_MIN, PENALTY_MAX = 10, 100
+
+
+@pghistory.track()
+class Penalty(models.Model):
+    """R-16.5: a penalty of 10.00 to 100.00 a manager records against a person of the office for
+    a rule broken, with the reason. It appears with the diary fines (R-7.2) and counts in the
+    month's figures; a manager may withdraw it with a reason (the row stays)."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, verbose_name=_("office"))
+    person = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="penalties", verbose_name=_("person")
+    )
+    date = models.DateField(_("date"))
+    amount = models.DecimalField(_("amount"), **MONEY)
+    rule = models.CharField(_("rule broken"), max_length=100)
+    reason = models.TextField(_("reason"))
+    recorded_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+    withdraw_reason = models.TextField(_("withdraw reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("penalty")
+        verbose_name_plural = _("penalties")
+        ordering = ["-date", "person"]
+        indexes = [models.Index(fields=["office", "date"], name="penalty_office_date")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=PENALTY_MIN, amount__lte=PENALTY_MAX),
+                name="penalty_amount_10_to_100",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(person=models.F("recorded_by")),
+                name="penalty_not_against_oneself",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(rule="") & ~models.Q(reason=""),
+                name="penalty_has_rule_and_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_at__isnull=True) | ~models.Q(withdraw_reason=""),
+                name="withdrawn_penalty_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.date} {self.amount}"
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None

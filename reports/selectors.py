@@ -1,4 +1,5 @@
-"""Reads: the pre-filled diary (R-7.1) and the fines a user may see (R-7.2)."""
+"""Reads: the pre-filled diary (R-7.1) and the fines (R-7.2) and penalties (R-16.5) a user may
+see."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from staff.choices import Role
 from staff.models import Office
 from staff.permissions import manages, may, office_ids_of
 
-from .models import Fine, WorkDiary
+from .models import Fine, Penalty, WorkDiary
 
 
 def diary_deadline(office: Office, date: datetime.date) -> datetime.datetime:
@@ -138,6 +139,20 @@ def fines_visible_to(user) -> QuerySet[Fine]:
         )
         .select_related("salesperson", "office", "waived_by")
         .order_by("date", "salesperson_id", "pk")
+    )
+
+
+def penalties_visible_to(user) -> QuerySet[Penalty]:
+    """R-16.5: a person's own penalties in their offices; every penalty of the offices a
+    manager manages (a director: every office)."""
+    offices = Office.objects.filter(pk__in=office_ids_of(user))
+    managed = [o.pk for o in offices if manages(user, o)]
+    return (
+        Penalty.objects.filter(
+            Q(office__in=managed) | Q(office__in=office_ids_of(user), person=user)
+        )
+        .select_related("person", "office", "recorded_by", "withdrawn_by")
+        .order_by("date", "person_id", "pk")
     )
 
 

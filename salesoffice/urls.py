@@ -25,6 +25,10 @@ api_v1 = [
     path("", include("contracts.api.urls")),
     path("", include("shipping.api.urls")),
     path("", include("receivables.api.urls")),
+    path("", include("escalations.api.urls")),
+    path("", include("aftersales.api.urls")),
+    path("", include("expenses.api.urls")),
+    path("", include("specialfees.api.urls")),
 ]
 
 urlpatterns = [
@@ -45,6 +49,10 @@ urlpatterns = [
     path("contracts/", include("contracts.urls")),
     path("shipping/", include("shipping.urls")),
     path("receivables/", include("receivables.urls")),
+    path("escalations/", include("escalations.urls")),
+    path("aftersales/", include("aftersales.urls")),
+    path("expenses/", include("expenses.urls")),
+    path("special-fees/", include("specialfees.urls")),
     path("health/", health, name="health"),
     path(
         "accounts/login/",

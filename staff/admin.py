@@ -72,6 +72,17 @@ class OfficeAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        (
+            _("Expenses"),
+            {
+                "fields": [
+                    "expense_cap_manager",
+                    "expense_cap_deputy",
+                    "expense_cap_staff",
+                    "meal_allowance",
+                ]
+            },
+        ),
     ]
 
     # The permission layer decides, not Django's per-model permissions: a manager edits the

@@ -112,6 +112,20 @@ class Office(models.Model):
     credit_review_days = models.PositiveSmallIntegerField(
         _("credit review interval (days)"), default=365, validators=[MinValueValidator(1)]
     )
+    # the monthly expense cap per rank (经理, 副经理, 一般人员) and the meal allowance
+    # (误餐费) per missed meal
+    expense_cap_manager = models.DecimalField(
+        _("monthly expense cap, manager"), default=Decimal("3000.00"), **MONEY
+    )
+    expense_cap_deputy = models.DecimalField(
+        _("monthly expense cap, deputy manager"), default=Decimal("2000.00"), **MONEY
+    )
+    expense_cap_staff = models.DecimalField(
+        _("monthly expense cap, staff"), default=Decimal("1000.00"), **MONEY
+    )
+    meal_allowance = models.DecimalField(
+        _("meal allowance per missed meal"), default=Decimal("20.00"), **MONEY
+    )
 
     class Meta:
         verbose_name = _("office")
@@ -127,6 +141,13 @@ class Office(models.Model):
             models.CheckConstraint(
                 condition=models.Q(protection_days__gte=1) & models.Q(hold_hours__gte=1),
                 name="office_periods_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(expense_cap_manager__gte=0)
+                & models.Q(expense_cap_deputy__gte=0)
+                & models.Q(expense_cap_staff__gte=0)
+                & models.Q(meal_allowance__gte=0),
+                name="office_expense_settings_not_negative",
             ),
         ]
 

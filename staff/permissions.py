@@ -375,6 +375,76 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     # the salesperson submits the unpaid report; finance checks it
     "receivables.submit_unpaid": lambda u, o: _has_role_in(u, o, Role.SALESPERSON),
     "receivables.check_unpaid": lambda u, o: _has_role_in(u, o, Role.FINANCE),
+    # ---- R-16 (issue 19): each block is edited only by the helper that owns it
+    # escalations: BEGIN escalations
+    # obj is the office; leadership (director, executive) follows every office's and closes
+    # them, the branch's manager follows the branch's
+    "escalations.view": lambda u, o: (
+        u.has_role(Role.DIRECTOR, Role.EXECUTIVE) or _has_role_in(u, o, Role.MANAGER)
+    ),
+    "escalations.close": lambda u, o: u.has_role(Role.DIRECTOR, Role.EXECUTIVE),
+    # END escalations
+    # after-sales and complaints: BEGIN aftersales
+    # obj is the branch; which requests and complaints a user sees is aftersales.selectors.
+    # Leadership (director, executive) reads every branch's; finance, the warehouse and
+    # purchasing none.
+    "aftersales.view": lambda u, o: (
+        u.has_role(Role.DIRECTOR, Role.EXECUTIVE)
+        or _has_role_in(u, o, Role.SALESPERSON, Role.MANAGER, Role.CLERK, Role.TECHNICIAN)
+    ),
+    # who takes the customer's call: the account's salesperson, the manager, the clerk
+    "aftersales.report": lambda u, o: _has_role_in(
+        u, o, Role.SALESPERSON, Role.MANAGER, Role.CLERK
+    ),
+    "aftersales.confirm": lambda u, o: o is not None and manages(u, o),
+    "aftersales.file": lambda u, o: _has_role_in(u, o, Role.CLERK),
+    "aftersales.work": lambda u, o: _has_role_in(u, o, Role.TECHNICIAN),
+    "aftersales.close": lambda u, o: _has_role_in(u, o, Role.CLERK),
+    "aftersales.escalate": lambda u, o: o is not None and manages(u, o),
+    # leadership's instruction on an escalated request
+    "aftersales.instruct": lambda u, o: u.has_role(Role.DIRECTOR, Role.EXECUTIVE),
+    # the customer's rating of the technician, recorded by the clerk or the manager
+    "aftersales.rate": lambda u, o: (
+        o is not None and (manages(u, o) or _has_role_in(u, o, Role.CLERK))
+    ),
+    # response and resolution times, ratings per technician: managers and leadership (a
+    # technician reads their own ratings: aftersales.selectors)
+    "aftersales.times": lambda u, o: (
+        u.has_role(Role.DIRECTOR, Role.EXECUTIVE) or _has_role_in(u, o, Role.MANAGER)
+    ),
+    "aftersales.ratings": lambda u, o: (
+        u.has_role(Role.DIRECTOR, Role.EXECUTIVE)
+        or _has_role_in(u, o, Role.MANAGER, Role.TECHNICIAN)
+    ),
+    # complaints and suggestions (not the technician's)
+    "aftersales.view_complaints": lambda u, o: (
+        u.has_role(Role.DIRECTOR, Role.EXECUTIVE)
+        or _has_role_in(u, o, Role.SALESPERSON, Role.MANAGER, Role.CLERK)
+    ),
+    "aftersales.record_complaint": lambda u, o: _has_role_in(
+        u, o, Role.SALESPERSON, Role.MANAGER, Role.CLERK
+    ),
+    "aftersales.assign_complaint": lambda u, o: o is not None and manages(u, o),
+    # END aftersales
+    # expenses: BEGIN expenses
+    # a salesperson, manager or clerk of the office spends (budgets and claims of their own)
+    "expenses.spend": lambda u, o: _has_role_in(u, o, Role.SALESPERSON, Role.MANAGER, Role.CLERK),
+    # the branch manager (the director) sees the branch's and sets the ranks
+    "expenses.manage": lambda u, o: o is not None and manages(u, o),
+    # finance of the office pays approved claims
+    "expenses.pay": lambda u, o: _has_role_in(u, o, Role.FINANCE),
+    # END expenses
+    # special customer fees and penalties: BEGIN specialfees
+    # obj is the account's branch; the account's own salesperson or the manager asks
+    "specialfees.create": lambda u, o: (
+        o is not None and (manages(u, o) or _has_role_in(u, o, Role.SALESPERSON))
+    ),
+    "specialfees.pay": lambda u, o: _has_role_in(u, o, Role.FINANCE),
+    # a manager of the office (the director) records and withdraws penalties; anyone
+    # of the office reads their own on the fines page
+    "reports.record_penalty": lambda u, o: o is not None and manages(u, o),
+    "reports.view_own_penalties": lambda u, o: _has_role_in(u, o, *_STAFF),
+    # END specialfees
     # one work page per role (workspace)
     **{f"workspace.{r}": (lambda role: lambda u, o: u.has_role(role))(r) for r in Role.values},
 }

@@ -76,6 +76,54 @@ RECEIVABLES_PAGES = (
 )
 
 
+# after-sales, complaints, expenses, special fees, escalations (R-16): (label, URL name, the
+# roles that get the entry); each block is edited only by the helper that owns it
+R16_PAGES: tuple = (
+    # BEGIN escalations
+    # R-7.3, R-16.1, R-16.2: the one list of what offices escalated to company leadership
+    (_("Escalations"), "escalations:list", (Role.MANAGER, Role.DIRECTOR, Role.EXECUTIVE)),
+    # END escalations
+    # BEGIN aftersales
+    (
+        _("After-sales"),
+        "aftersales:list",
+        (
+            Role.SALESPERSON,
+            Role.MANAGER,
+            Role.CLERK,
+            Role.TECHNICIAN,
+            Role.DIRECTOR,
+            Role.EXECUTIVE,
+        ),
+    ),
+    (
+        _("Complaints and suggestions"),
+        "aftersales:complaints",
+        (Role.SALESPERSON, Role.MANAGER, Role.CLERK, Role.DIRECTOR, Role.EXECUTIVE),
+    ),
+    (
+        _("Technician ratings"),
+        "aftersales:ratings",
+        (Role.TECHNICIAN, Role.MANAGER, Role.DIRECTOR, Role.EXECUTIVE),
+    ),
+    # END aftersales
+    # BEGIN expenses
+    (
+        _("Expenses"),
+        "expenses:home",
+        (Role.SALESPERSON, Role.MANAGER, Role.CLERK, Role.FINANCE, Role.DIRECTOR, Role.EXECUTIVE),
+    ),
+    # END expenses
+    # BEGIN specialfees
+    (
+        _("Special customer fees"),
+        "specialfees:list",
+        (Role.SALESPERSON, Role.MANAGER, Role.DIRECTOR, Role.EXECUTIVE, Role.FINANCE),
+    ),
+    # END specialfees
+)
+
+
 def navigation(request):
     """The menu: the user's work pages, then shared pages the user's roles may use."""
     user = getattr(request, "user", None)
@@ -109,6 +157,7 @@ def navigation(request):
     items += [
         (label, reverse(name)) for label, name, roles in RECEIVABLES_PAGES if user.has_role(*roles)
     ]
+    items += [(label, reverse(name)) for label, name, roles in R16_PAGES if user.has_role(*roles)]
     if user.has_role(*PRODUCT_READERS):
         items.append((_("Products"), reverse("catalog:list")))
     if user.has_role(Role.WAREHOUSE, Role.CLERK, Role.MANAGER, Role.DIRECTOR):

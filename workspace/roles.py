@@ -79,6 +79,9 @@ WORK_PAGES: list[WorkPage] = [
             (_("Instruments handed over"), "receivables:handovers"),
             (_("Daily receipts check"), "receivables:daily_check"),
             (_("Warehouse stock"), "stock:page"),
+            # the branch's after-sales requests and complaints
+            (_("After-sales"), "aftersales:list"),
+            (_("Complaints and suggestions"), "aftersales:complaints"),
         ),
     ),
     WorkPage(
@@ -96,11 +99,18 @@ WORK_PAGES: list[WorkPage] = [
         Role.EXECUTIVE,
         "leadership",
         _("Company leadership"),
-        _("Major business, write-offs and special fees waiting for your decision."),
+        _(
+            "Major business, write-offs and special fees waiting for your decision, and what "
+            "the branches escalated to leadership."
+        ),
         _("The documents waiting for your decision are in your approvals inbox."),
         links=(
             (_("Approvals"), "approvals:inbox"),
             (_("Write-offs"), "receivables:write_offs"),
+            # leadership's list, the special fees and the after-sales service
+            (_("Escalations"), "escalations:list"),
+            (_("Special customer fees"), "specialfees:list"),
+            (_("After-sales"), "aftersales:list"),
         ),
     ),
     WorkPage(
@@ -109,6 +119,11 @@ WORK_PAGES: list[WorkPage] = [
         _("Technical department"),
         _("Returned goods to inspect, technical questions on bids and after-sales service."),
         _("The returns waiting for your inspection are in your approvals inbox."),
+        links=(
+            (_("After-sales"), "aftersales:list"),
+            (_("Technician ratings"), "aftersales:ratings"),
+            (_("Approvals"), "approvals:inbox"),
+        ),
     ),
     WorkPage(
         Role.PURCHASING,

@@ -17,13 +17,12 @@ from attribution.choices import ClaimStatus, DisputeStatus
 from attribution.selectors import claims_visible_to, disputes_visible_to
 from deals.choices import HoldStatus, SubscriptionStatus
 from deals.selectors import holds_visible_to, subscriptions_visible_to
+from escalations.selectors import open_queryset as escalations_open_queryset
 from reception.choices import Rule
 from reception.daily_counts import front_desk_counts
 from reception.models import Visit
 from reception.selectors import day_bounds, office_today
 from reports.figures.channels import channel_figures
-from reports.meetings import escalation_offices
-from reports.models import MeetingProblem
 from reports.periods import Period, month_of
 from staff.models import Office
 from staff.permissions import restrict_to_offices
@@ -44,7 +43,7 @@ class OfficeRow:
     disputes_open: int = 0
     holds_lapsing_today: int = 0  # active holds expiring before today's end
     subscriptions_month: int = 0  # created this month and not withdrawn
-    escalations_open: int = 0  # escalated and not closed
+    escalations_open: int = 0  # escalated and not closed (every source)
 
     @property
     def target(self) -> int:
@@ -131,12 +130,9 @@ def office_rows(*, user, now: datetime.datetime) -> list[OfficeRow]:
         ),
         subscriptions_month=Count("pk"),
     )
+    # the one escalation list's open escalations the user follows
     escalations = _grouped(
-        MeetingProblem.objects.filter(
-            office_id__in=set(ids) & set(escalation_offices(user)),
-            escalated_at__isnull=False,
-            closed_at__isnull=True,
-        ),
+        escalations_open_queryset(user).filter(office_id__in=ids),
         escalations_open=Count("pk"),
     )
     rows = []

@@ -30,6 +30,7 @@ from staff.places import place_for
 from staff.selectors import offices_visible_to, staff_visible_to
 
 from . import selectors
+from .queues import queues_for
 from .roles import PAGES_BY_SLUG, work_pages_for
 
 
@@ -53,8 +54,8 @@ def work_page(request, slug: str):
         return OWN_PAGES[page.role](request, page)
     if page.role in ROLE_PAGES:  # the desk, my customers, management
         return ROLE_PAGES[page.role](request, page)
-    if page.role in FINANCE_PAGES:  # the receivables desk, then the day's cash
-        return FINANCE_PAGES[page.role](request, page)
+    if page.role in FINANCE_PAGES:  # the receivables desk, the day's cash, then R-16's
+        return finance_home(request, page)
     offices = list(offices_visible_to(request.user))
     now = timezone.now()
     return render(
@@ -65,8 +66,33 @@ def work_page(request, slug: str):
             "offices": [
                 {"office": o, "local_now": timezone.localtime(now, o.tzinfo)} for o in offices
             ],
+            "queues": queues_for(page.role, request.user),  # R-16: what waits for the role
         },
     )
+
+
+def finance_home(request, page):
+    """Finance's work page: the receivables desk and the sales office's cash of the day
+    (finance.views.work_page, first), then the expense claims and special fees to pay (R-16.3,
+    R-16.4). Without an office picked the desk's own page (a list of offices) is shown."""
+    from finance.views import cash_summary
+    from receivables import desk as desk_reads
+    from receivables.views_money import RECEIPT
+
+    place = place_for(request, RECEIPT, none_without_office=True)
+    if place is None:
+        return FINANCE_PAGES[page.role](request, page)
+    sections = desk_reads.desk_sections(place.office, timezone.now())
+    context = {
+        "title": page.title,
+        "intro": page.intro,
+        "place": place,
+        "office": place.office,
+        **sections,
+        "cash": cash_summary(place.office, sections["today"]),
+        "queues": queues_for(page.role, request.user),
+    }
+    return render(request, "workspace/finance.html", context)
 
 
 # ---------------------------------------------------------------- the director's page

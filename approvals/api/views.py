@@ -32,8 +32,12 @@ class ApprovalViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         request=DecideSerializer,
-        # over_open: a write-off approved after a payment left less open than it writes off
-        responses={200: dict, 409: conflict_response("not_pending", "over_open")},
+        # over_open: a write-off approved after a payment left less open than it writes off;
+        # payment_form_required: a special fee's executive approving without the form
+        responses={
+            200: dict,
+            409: conflict_response("not_pending", "over_open", "payment_form_required"),
+        },
     )
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):

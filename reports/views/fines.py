@@ -1,6 +1,7 @@
-"""The diary fines and the calendar of days off (R-7.2): a salesperson sees their own fines
-and calendar; the manager sees the office's, waives fines with a reason and marks leave and
-rest days."""
+"""The diary fines and the calendar of days off (R-7.2), with the penalties (R-16.5): a
+salesperson sees their own fines and calendar, anyone penalised their own penalties; the
+manager sees the office's, waives fines and withdraws penalties with a reason, records
+penalties, and marks leave and rest days."""
 
 import datetime
 from decimal import Decimal
@@ -8,7 +9,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -20,21 +20,24 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from common.errors import DomainError
 from reception.selectors import office_today
-from staff.models import Office
+from staff.models import Office, User
 from staff.permissions import may
 from staff.places import Place, place_for
 
-from .. import services
+from .. import penalties, services
 from ..choices import DayOffKind
 from ..forms import DaysOffForm, MonthForm, WaiveForm, apply_service_error, cell_name
-from ..models import DayOff, Fine
+from ..models import DayOff, Fine, Penalty
+from ..penalties import COMMON_RULES, NOT_PENALISED
+from ..penalty_forms import PenaltyForm, WithdrawForm
 from ..periods import Period, month_of
-from ..selectors import fines_visible_to, salespeople_of
+from ..selectors import fines_visible_to, penalties_visible_to, salespeople_of
 from ..tables import INT, MONEY, TEXT, Col, Table, respond, totals_of
 
 INVALID = 422
 VIEW, WAIVE, MANAGE = "reports.view_fines", "reports.waive_fine", "reports.manage_days_off"
 OWN_DIARY = "reports.write_diary"
+RECORD, OWN_PENALTIES = penalties.RECORD, penalties.OWN_PENALTIES
 ZERO = Decimal("0.00")
 
 
@@ -58,43 +61,105 @@ def _neighbours(month: Period) -> dict:
     }
 
 
-# ---------------------------------------------------------------- fines
+# ---------------------------------------------------------------- fines and penalties
 
+PENALTY_KIND = gettext_lazy("Rule violation penalty")  # R-16.5, beside the diary fines' kinds
 
 FINE_COLUMNS = [
     Col("date", gettext_lazy("date"), TEXT),
-    Col("salesperson", gettext_lazy("salesperson"), TEXT),
+    Col("salesperson", gettext_lazy("person"), TEXT),
     Col("kind", gettext_lazy("kind"), TEXT),
+    Col("rule", gettext_lazy("rule broken"), TEXT),
     Col("number", gettext_lazy("offence number"), INT),
     Col("amount", gettext_lazy("amount"), MONEY),
     Col("waive_reason", gettext_lazy("waive reason"), TEXT),
 ]
 TOTAL_COLUMNS = [
-    Col("salesperson", gettext_lazy("salesperson"), TEXT),
+    Col("salesperson", gettext_lazy("person"), TEXT),
     Col("count", gettext_lazy("fines"), INT),
     Col("fined", gettext_lazy("amount"), MONEY),
-    Col("waived", gettext_lazy("waived"), MONEY),
+    Col("waived", gettext_lazy("waived or withdrawn"), MONEY),
     Col("owed", gettext_lazy("owed"), MONEY),
 ]
 
 
-def _fine_tables(fines: list[Fine], totals: list[dict]) -> list[Table]:
+def _entries(fines: list[Fine], penalty_rows: list[Penalty]) -> list[dict]:
+    """The diary fines (R-7.2) and the penalties (R-16.5) of the month in one list, by day and
+    person: each {"fine"|"penalty": row, "person", "date", "amount", "off" (waived or
+    withdrawn), "off_reason"}."""
+    rows = []
+    for f in fines:
+        rows.append(
+            {"fine": f, "person": f.salesperson, "date": f.date, "amount": f.amount,
+             "off": f.waived, "off_reason": f.waive_reason,
+             "order": (f.date, f.salesperson_id, 0, f.pk)}
+        )  # fmt: skip
+    for p in penalty_rows:
+        rows.append(
+            {"penalty": p, "person": p.person, "date": p.date, "amount": p.amount,
+             "off": p.withdrawn, "off_reason": p.withdraw_reason,
+             "order": (p.date, p.person_id, 1, p.pk)}
+        )  # fmt: skip
+    return sorted(rows, key=lambda row: row["order"])
+
+
+def _totals(entries: list[dict]) -> list[dict]:
+    """R-7.2, R-16.5: per person, the month's fines and penalties, what was waived or
+    withdrawn, and what is owed (those excluded)."""
+    by_person: dict[int, dict] = {}
+    for entry in entries:
+        person = entry["person"]
+        row = by_person.setdefault(
+            person.pk,
+            {"salesperson_id": person.pk, "salesperson": str(person), "count": 0,
+             "fined": ZERO, "waived": ZERO, "owed": ZERO},
+        )  # fmt: skip
+        row["count"] += 1
+        row["fined"] += entry["amount"]
+        row["waived" if entry["off"] else "owed"] += entry["amount"]
+    return [by_person[pk] for pk in sorted(by_person)]
+
+
+def _fine_tables(entries: list[dict], totals: list[dict]) -> list[Table]:
     rows = [
         {
-            "date": f.date.isoformat(),
-            "salesperson": str(f.salesperson),
-            "kind": f.get_kind_display(),
-            "number": f.offence_number,
-            "amount": f.amount,
-            "waive_reason": f.waive_reason,
+            "date": e["date"].isoformat(),
+            "salesperson": str(e["person"]),
+            "kind": e["fine"].get_kind_display() if "fine" in e else str(PENALTY_KIND),
+            "rule": e["penalty"].rule if "penalty" in e else "",
+            "number": e["fine"].offence_number if "fine" in e else None,
+            "amount": e["amount"],
+            "waive_reason": e["off_reason"],
         }
-        for f in fines
+        for e in entries
     ]
     return [
-        Table("totals", gettext_lazy("Totals per salesperson"), TOTAL_COLUMNS, totals,
+        Table("totals", gettext_lazy("Totals per person"), TOTAL_COLUMNS, totals,
               totals=totals_of(totals, TOTAL_COLUMNS, "salesperson", gettext_lazy("Total"))),
         Table("fines", gettext_lazy("Fines"), FINE_COLUMNS, rows),
     ]  # fmt: skip
+
+
+def _may_see_fines(user, office: Office) -> bool:
+    """The diary fines' readers (R-7.2), and anyone of the office with a penalty (R-16.5)."""
+    if may(user, VIEW, office):
+        return True
+    return (
+        may(user, OWN_PENALTIES, office)
+        and Penalty.objects.filter(office=office, person=user).exists()
+    )
+
+
+def _penalty_people(office: Office, user) -> list:
+    """Who a manager may penalise: the office's active staff but the director, the executive
+    and themselves (R-16.5)."""
+    return list(
+        User.objects.filter(offices=office, is_active=True, groups__isnull=False)
+        .exclude(groups__name__in=NOT_PENALISED)
+        .exclude(pk=user.pk)
+        .distinct()
+        .order_by("first_name", "username")
+    )
 
 
 def _fines_page(
@@ -104,31 +169,36 @@ def _fines_page(
     month_form: MonthForm,
     *,
     bound: dict | None = None,
+    penalty_form: PenaltyForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     office, user = place.office, request.user
     manager = may(user, WAIVE, office)
-    qs = fines_visible_to(user).filter(office=office, date__gte=month.start, date__lte=month.end)
-    if not manager:  # R-7.2: a salesperson sees their own fines only
+    recorder = may(user, RECORD, office)
+    in_month = {"office": office, "date__gte": month.start, "date__lte": month.end}
+    qs = fines_visible_to(user).filter(**in_month)
+    penalties_qs = penalties_visible_to(user).filter(**in_month)
+    if not manager:  # R-7.2, R-16.5: a person sees their own fines and penalties only
         qs = qs.filter(salesperson=user)
-    fines = list(qs)
-    people = {f.salesperson_id: f.salesperson for f in fines}
-    sums = (
-        qs.order_by("salesperson_id")
-        .values("salesperson_id")
-        .annotate(
-            count=Count("pk"),
-            fined=Sum("amount"),
-            waived=Sum("amount", filter=Q(waived_at__isnull=False), default=ZERO),
-            owed=Sum("amount", filter=Q(waived_at__isnull=True), default=ZERO),
-        )
-    )
-    totals = [{**row, "salesperson": str(people[row["salesperson_id"]])} for row in sums]
+        penalties_qs = penalties_qs.filter(person=user)
+    fines, penalty_rows = list(qs), list(penalties_qs)
+    entries = _entries(fines, penalty_rows)
+    totals = _totals(entries)
     for fine in fines:
         fine.waive_form = None
         if manager and not fine.waived:
             fine.waive_form = (bound or {}).get(fine.pk) or WaiveForm(prefix=f"f{fine.pk}")
-    tables = _fine_tables(fines, totals)
+    for penalty in penalty_rows:
+        penalty.withdraw_form = None
+        if recorder and not penalty.withdrawn and penalty.person_id != user.pk:
+            key = f"p{penalty.pk}"
+            penalty.withdraw_form = (bound or {}).get(key) or WithdrawForm(prefix=key)
+    tables = _fine_tables(entries, totals)
+    if recorder and penalty_form is None:
+        penalty_form = PenaltyForm(
+            people=_penalty_people(office, user),
+            initial={"date": office_today(office, timezone.now()), "amount": "10.00"},
+        )
     context = {
         "place": place,
         "office": office,
@@ -136,8 +206,12 @@ def _fines_page(
         "month_form": month_form,
         "manager": manager,
         "fines": fines,
+        "penalties": penalty_rows,
+        "entries": entries,
         "totals": totals,
         "total": tables[0].totals,
+        "penalty_form": penalty_form if recorder else None,
+        "common_rules": COMMON_RULES,
         **_neighbours(month),
     }
     heading = [str(_("Fines")), office.name, f"{month.start:%Y-%m}"]
@@ -155,9 +229,10 @@ def _fines_page(
 @login_required
 @require_GET
 def fines(request: HttpRequest) -> HttpResponse:
-    """R-7.2: the month's fines with what is owed (waived fines excluded); the manager's has
-    every salesperson of the office, with a waive form per fine."""
-    place = place_for(request, VIEW)
+    """R-7.2, R-16.5: the month's diary fines and penalties with what is owed (waived fines and
+    withdrawn penalties excluded); the manager's has every person of the office, with a waive
+    or withdraw form per row and the form that records a penalty."""
+    place = place_for(request, _may_see_fines)
     month, form = _month(request.GET, place.office)
     return _fines_page(request, place, month, form)
 
@@ -192,6 +267,72 @@ def fine_waive(request: HttpRequest, pk: int) -> HttpResponse:
     place = Place(fine.office, [fine.office])
     month_form = MonthForm(initial={"month": f"{month.start:%Y-%m}"})
     return _fines_page(request, place, month, month_form, bound={fine.pk: form}, status=INVALID)
+
+
+@login_required
+@require_POST
+def penalty_record(request: HttpRequest) -> HttpResponse:
+    """R-16.5: a manager of the office records a penalty of 10.00 to 100.00 against a person of
+    the office (never themselves), with the rule broken and the reason."""
+    place = place_for(request, RECORD)
+    office, user = place.office, request.user
+    people = _penalty_people(office, user)
+    form = PenaltyForm(request.POST, people=people)
+    month, month_form = _month(request.POST, office)
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        person = next(p for p in people if p.pk == data["person"])
+        try:
+            made = penalties.penalty_record(
+                office=office,
+                person=person,
+                date=data["date"],
+                amount=data["amount"],
+                rule=data["rule"],
+                reason=data["reason"],
+                actor=user,
+                now=timezone.now(),
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("Penalty recorded."))
+            return redirect(_url("reports:fines", office, month_of(made.date)))
+    return _fines_page(request, place, month, month_form, penalty_form=form, status=status)
+
+
+@login_required
+@require_POST
+def penalty_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """R-16.5: a manager withdraws a penalty of the office with a reason (the row stays)."""
+    penalty = penalties_visible_to(request.user).filter(pk=pk).first()
+    if penalty is None:  # another office's, or another person's, penalty is not there
+        raise Http404
+    if not may(request.user, RECORD, penalty.office) or penalty.person_id == request.user.pk:
+        raise PermissionDenied
+    month = month_of(penalty.date)
+    key = f"p{penalty.pk}"
+    form = WithdrawForm(request.POST, prefix=key)
+    if form.is_valid():
+        try:
+            penalties.penalty_withdraw(
+                penalty=penalty,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                now=timezone.now(),
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        except DomainError as exc:  # withdrawn meanwhile by someone else
+            messages.error(request, str(exc.detail))
+            return redirect(_url("reports:fines", penalty.office, month))
+        else:
+            messages.success(request, _("Penalty withdrawn."))
+            return redirect(_url("reports:fines", penalty.office, month))
+    place = Place(penalty.office, [penalty.office])
+    month_form = MonthForm(initial={"month": f"{month.start:%Y-%m}"})
+    return _fines_page(request, place, month, month_form, bound={key: form}, status=INVALID)
 
 
 # ---------------------------------------------------------------- days off
@@ -279,5 +420,7 @@ def days_off(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("fines/", fines, name="fines"),
     path("fines/<int:pk>/waive/", fine_waive, name="fine_waive"),
+    path("fines/penalties/new/", penalty_record, name="penalty_record"),
+    path("fines/penalties/<int:pk>/withdraw/", penalty_withdraw, name="penalty_withdraw"),
     path("days-off/", days_off, name="days_off"),
 ]

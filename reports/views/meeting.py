@@ -1,5 +1,5 @@
 """The daily meeting (R-7.3): the secretary's minutes page for the 18:00 meeting, with the
-day's diaries as its input, and the leadership's list of escalated problems."""
+day's diaries as its input; the leadership's list of escalated problems is escalations:list."""
 
 import datetime
 
@@ -15,18 +15,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import DomainError
+from escalations.choices import Source
+from escalations.models import Escalation
+from escalations.selectors import escalations_visible_to as visible_escalations
+from escalations.views import CLOSE, close_and_respond, escalation_list
 from reception.selectors import office_today
 from staff.models import Office
-from staff.permissions import may, may_in_any_office, office_ids_of
+from staff.permissions import may, office_ids_of
 from staff.places import Place, place_for
 
 from .. import meetings
-from ..forms import DayForm, MinutesForm, ProblemForm, ResolutionForm, apply_service_error
+from ..forms import DayForm, MinutesForm, ProblemForm, apply_service_error
 from ..models import MeetingProblem
 from ..selectors import salespeople_of
 
 INVALID, CONFLICT = 422, 409
-KEEP, FOLLOW, CLOSE = "reports.keep_minutes", "reports.view_escalations", "reports.close_escalation"
+KEEP = "reports.keep_minutes"
 
 
 def _day(data, today: datetime.date) -> tuple[datetime.date, DayForm]:
@@ -160,56 +164,31 @@ def meeting_problem_escalate(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_meeting_url(problem.office, problem.meeting.date))
 
 
-def _escalations_page(
-    request: HttpRequest, *, bound: dict | None = None, status: int = 200
-) -> HttpResponse:
-    problems = meetings.escalations_open(request.user)
-    for problem in problems:
-        problem.close_form = None
-        if may(request.user, CLOSE, problem.office):
-            problem.close_form = (bound or {}).get(problem.pk) or ResolutionForm(
-                prefix=f"p{problem.pk}"
-            )
-    return render(request, "reports/escalations.html", {"problems": problems}, status=status)
-
-
-@login_required
-@require_GET
 def escalations(request: HttpRequest) -> HttpResponse:
-    """R-7.3: the open escalated problems, oldest first: every office's for the director
-    (who closes them), the managed offices' for a manager."""
-    if not may_in_any_office(request.user, FOLLOW):
-        raise PermissionDenied
-    return _escalations_page(request)
+    """R-7.3: the escalated problems are on the one escalation list (R-16.1): this old address
+    (the reports index and the director's table link here) shows that same list."""
+    return escalation_list(request)
 
 
 @login_required
 @require_POST
 def escalation_close(request: HttpRequest, pk: int) -> HttpResponse:
-    """R-7.3: the director closes an escalated problem with its resolution."""
-    problem = _problem_in_my_offices(request, pk)
-    if not may(request.user, CLOSE, problem.office):
-        raise PermissionDenied
-    if not problem.escalated:
+    """R-7.3: the old close address of an escalated problem (`pk` is the problem's): closes
+    its escalation through the one list, which closes the problem."""
+    user = request.user
+    found = (
+        Escalation.objects.select_related("office")
+        .filter(source=Source.MEETING_PROBLEM, subject_id=pk)
+        .first()
+    )
+    follows = found is not None and visible_escalations(user).filter(pk=found.pk).exists()
+    if not follows:  # the problem's own office's staff see it on the meeting page: 403 below
+        found_problem = _problem_in_my_offices(request, pk)  # elsewhere: 404
+        if not may(user, CLOSE, found_problem.office):
+            raise PermissionDenied
+    if found is None:  # never escalated: nothing to close here
         raise Http404
-    form = ResolutionForm(request.POST, prefix=f"p{problem.pk}")
-    if form.is_valid():
-        try:
-            meetings.problem_close(
-                problem=problem,
-                resolution=form.cleaned_data["resolution"],
-                by=request.user,
-                now=timezone.now(),
-            )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        except DomainError as exc:  # closed meanwhile by someone else
-            messages.error(request, str(exc.detail))
-            return redirect("reports:escalations")
-        else:
-            messages.success(request, _("Problem closed."))
-            return redirect("reports:escalations")
-    return _escalations_page(request, bound={problem.pk: form}, status=INVALID)
+    return close_and_respond(request, found, request.POST.get(f"p{pk}-resolution", ""))
 
 
 urlpatterns = [

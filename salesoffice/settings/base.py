@@ -62,6 +62,10 @@ INSTALLED_APPS = [
     "contracts",
     "shipping",
     "receivables",
+    "escalations",
+    "aftersales",
+    "expenses",
+    "specialfees",
 ]
 
 MIDDLEWARE = [
@@ -248,6 +252,11 @@ SPECTACULAR_SETTINGS = {
         "ContractStatusEnum": "contracts.choices.ContractStatus",
         "ReturnKindEnum": "shipping.choices.ReturnKind",
         "PaymentMethodEnum": "receivables.choices.PaymentMethod",
+        "ComplaintKindEnum": "aftersales.choices.ComplaintKind",
+        "ContactMethodEnum": "aftersales.choices.ContactMethod",
+        "ReplyMethodEnum": "aftersales.choices.ReplyMethod",
+        "ServiceRequestStateEnum": "aftersales.choices.RequestState",
+        "ComplaintStateEnum": "aftersales.choices.ComplaintState",
         # the first part's names, as they were before the collisions
         "KindEnum": "reception.choices.CallKind",
         "StatusEnum": "reception.choices.DutyStatus",

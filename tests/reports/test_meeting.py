@@ -52,26 +52,37 @@ def raise_problem(office, by, text="停车位不够", **extra):
 
 
 def escalated_ids(client) -> list[int]:
+    """The meeting problems on the one escalation list (R-16.1), which the old address shows."""
     page = client.get(ESCALATIONS).content.decode()
-    return [int(pk) for pk in re.findall(r'id="problem-(\d+)"', page)]
+    return [
+        int(pk) for pk in re.findall(r'data-source="meeting_problem" data-subject="(\d+)"', page)
+    ]
 
 
 # ---------------------------------------------------------------- services
 
 
-def test_escalation_notifies_every_active_director_once(office, secretary, directors):
-    """R-7.3: escalated to leadership: each director gets one notification, even when the
-    problem is escalated again."""
+def test_escalation_notifies_every_active_director_and_executive_once(office, secretary, directors):
+    """R-7.3: escalated to leadership: each director and executive (company leadership, on
+    the one escalation list since R-16.1) gets one notification, even when the problem is
+    escalated again."""
+    executive = UserFactory(username="exec", roles=[Role.EXECUTIVE], offices=[])
     problem = raise_problem(office, secretary)
     assert not problem.escalated and Notification.objects.count() == 0
     meetings.problem_escalate(problem=problem, by=secretary, now=NOW)
     later = NOW + datetime.timedelta(minutes=5)
     again = meetings.problem_escalate(problem=problem, by=secretary, now=later)
     assert again.escalated_at == NOW  # the first escalation's time stays
-    notes = Notification.objects.filter(kind="problem_escalated")
-    assert sorted(n.recipient_id for n in notes) == sorted(d.pk for d in directors)
-    assert notes[0].params == {"office": office.name, "problem": "停车位不够"}
-    assert notes[0].url == ESCALATIONS
+    notes = Notification.objects.filter(kind="escalated")
+    assert sorted(n.recipient_id for n in notes) == sorted(
+        [d.pk for d in directors] + [executive.pk]
+    )
+    assert notes[0].params == {
+        "office": office.name,
+        "source": "meeting_problem",
+        "title": "停车位不够",
+    }
+    assert notes[0].url == "/escalations/"
 
 
 def test_raise_with_escalate_escalates_at_once(office, secretary, director, salesperson):

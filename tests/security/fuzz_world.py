@@ -260,4 +260,24 @@ def pools() -> dict[str, list[int]]:
         "write_offs": ids(WriteOff),
         "handovers": ids(Handover),
         "statements": ids(Statement),
+        # the demo branch's after-sales, complaints, expenses, fees, penalties
+        **_r16_pools(ids),
+    }
+
+
+def _r16_pools(ids) -> dict[str, list[int]]:
+    from aftersales.models import Complaint, ServiceRequest
+    from escalations.models import Escalation
+    from expenses.models import ExpenseBudget, ExpenseClaim
+    from reports.models import Penalty
+    from specialfees.models import SpecialFee
+
+    return {
+        "service_requests": ids(ServiceRequest),
+        "complaints": ids(Complaint),
+        "expense_budgets": ids(ExpenseBudget),
+        "expense_claims": ids(ExpenseClaim),
+        "special_fees": ids(SpecialFee),
+        "penalties": ids(Penalty),
+        "escalations": ids(Escalation),
     }

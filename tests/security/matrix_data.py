@@ -488,6 +488,10 @@ def build_world() -> World:
     from tests.security.matrix_receivables_world import build_receivables
 
     build_receivables(world, now)
+    # after-sales, complaints, expenses, special fees, penalties, escalations
+    from tests.security.matrix_r16_world import build_r16
+
+    build_r16(world, now)
     return world
 
 

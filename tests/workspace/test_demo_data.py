@@ -251,12 +251,17 @@ def test_the_branch_has_accounts_of_every_kind_and_grade_and_the_managers_inbox_
         inbox = inbox_for(manager, now=AFTERNOON)
     # the receivables demo's invoice request of two hours ago (workspace.demo_receivables)
     invoice_request = InvoiceRequest.objects.get(status="pending")
+    # and the expense claim waiting for the manager (workspace.demo_r16, R-16.3)
+    from expenses.models import ExpenseClaim
+
+    claim = ExpenseClaim.objects.get(office=branch, status="pending")
     assert [(i["approval"].document_type, i["document"].pk) for i in inbox] == [
         ("account", pending.pk),  # the oldest first (R-8.4)
         ("grade", proposal.pk),
         ("invoice_request", invoice_request.pk),
+        ("expense_claim", claim.pk),
     ]
-    assert [i["late"] for i in inbox] == [True, False, False]  # two days old: late
+    assert [i["late"] for i in inbox] == [True, False, False, False]  # two days old: late
     # the 售楼处's manager has nothing of the branch's; the salespeople decide nothing
     assert inbox_for(User.objects.get(username="manager"), now=AFTERNOON) == []
     assert inbox_for(User.objects.get(username="rep1"), now=AFTERNOON) == []

@@ -3,7 +3,8 @@ fresh passwords printed each run, today's duty roster, and once a day a morning 
 desk, registered through the services as the secretary would (so that every rule of R-2 shows
 once); the sales department's accounts, products and stock (workspace.demo_sales), and its
 contracts on their way to the customer (workspace.demo_shipping), invoiced and collected
-(workspace.demo_receivables)."""
+(workspace.demo_receivables); its after-sales, complaints, expenses, special fees and penalties
+(workspace.demo_r16)."""
 
 import datetime
 import json
@@ -38,7 +39,7 @@ from reports.periods import week_of
 from staff.choices import Role
 from staff.models import Office, User
 from staff.services import staff_set_roles
-from workspace import demo_receivables, demo_sales, demo_shipping
+from workspace import demo_r16, demo_receivables, demo_sales, demo_shipping
 
 DEMO_OFFICE = {"code": "demo", "name": "阳光花园售楼处"}
 # username, display name, role, offices: "demo" the 售楼处 of the first part, "branch" the
@@ -178,6 +179,7 @@ class Command(BaseCommand):
                 demo_sales.stock(branch, users, now),
                 demo_shipping.shipping_demo(branch, users, now),  # R-13
                 demo_receivables.receivables_demo(branch, users, now),  # R-14, R-15
+                demo_r16.r16_demo(branch, users, now),  # R-16
             ]
         )
 
