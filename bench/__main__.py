@@ -243,6 +243,11 @@ def main(argv=None) -> int:  # noqa: C901, PLR0915
                 with Server(env, workers=args.workers, log_path=server_log) as web:
                     results["load"] = {}
                     for scenario in chosen:
+                        if scenario.method == "GET":
+                            # one request answered first: the previous scenario's queue has
+                            # drained and a worker has the page warm, so a short run (the
+                            # smallest scale has no warmup) measures the page, not the queue
+                            load.serial(scenario, web.url, requests=1, run_id=0)
                         for phase in ("warmup", "measure"):
                             seconds = scale.warmup if phase == "warmup" else duration
                             if seconds <= 0:
