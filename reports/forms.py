@@ -109,16 +109,6 @@ class ProblemForm(forms.Form):
         self.fields["raised_by"].queryset = salespeople
 
 
-class ResolutionForm(forms.Form):
-    """R-7.3: the director closes an escalated problem with its resolution."""
-
-    resolution = forms.CharField(
-        label=_("Resolution"),
-        max_length=TEXT_LIMIT,
-        widget=forms.Textarea(attrs={"rows": 2, "maxlength": TEXT_LIMIT}),
-    )
-
-
 class WaiveForm(forms.Form):
     """R-7.2: the manager's reason for waiving one fine."""
 

@@ -234,7 +234,6 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
         o is not None and (manages(u, o) or _has_role_in(u, o, Role.SECRETARY))
     ),
     "reports.view_escalations": lambda u, o: o is not None and manages(u, o),
-    "reports.close_escalation": lambda u, o: o is not None and u.has_role(Role.DIRECTOR),
     # weekly and monthly reports: a salesperson writes and reads their own;
     # the office's compiled reports are read by its managers, the sales assistant and the
     # director; the manager writes the team's weekly report, which the director reads

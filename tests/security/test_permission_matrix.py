@@ -336,7 +336,7 @@ REPORTS = [
     page("reports:meeting_problem_add", "SE MA DI", method="POST"),
     on_object("reports:meeting_problem_escalate", "problem", "SE MA DI", method="POST", peer=None),
     Row("reports:escalations", own=who(MANAGES)),  # reports.view_escalations, no ?office=
-    # reports.close_escalation: the director only
+    # escalations.close: leadership (the director here; the executive is in the R-16 rows)
     on_object("reports:escalation_close", "problem", "DI", method="POST", peer=None),
     page("reports:my_report", "SP", export=True),  # reports.write_report
     page("reports:my_report", "SP", method="POST"),
