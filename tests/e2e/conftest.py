@@ -170,6 +170,7 @@ def login(page: Page, live_server, username: str, password: str) -> None:
 
 def assert_no_horizontal_scroll(page: Page) -> None:
     """Assert that the page is not wider than the window (nothing to scroll sideways)."""
+    page.wait_for_load_state("domcontentloaded")
     sizes = page.evaluate(
         "() => ({scroll: document.documentElement.scrollWidth,"
         " client: document.documentElement.clientWidth, inner: window.innerWidth})"

@@ -4,6 +4,7 @@ camera fills), and submits it; the branch manager approves it and finance pays i
 salesperson sees it paid. Every page fits the phone's width."""
 
 import io
+import re
 
 import pytest
 from django.utils import timezone, translation
@@ -67,8 +68,9 @@ def test_a_salesperson_claims_an_expense_with_a_photo_from_a_phone(page: Page, l
     page.locator("#claim-against").click()
 
     # the claim: today's date is filled in; a receipt line of 126.50 yuan
-    assert_no_horizontal_scroll(page)
+    expect(page).to_have_url(re.compile(r"/expenses/claims/new/"))
     expect(page.locator("#id_line-kind_0")).to_be_checked()
+    assert_no_horizontal_scroll(page)
     page.locator("#id_line-description").fill("高铁票 上海—杭州")
     page.locator("#id_line-amount").fill("126.50")
     page.locator("#save-claim").click()
