@@ -13,7 +13,7 @@ from common.widgets import DateInput
 from reception.selectors import day_bounds
 from staff.models import Office
 
-DAY, WEEK, MONTH, RANGE = "day", "week", "month", "range"
+DAY, WEEK, MONTH, YEAR, RANGE = "day", "week", "month", "year", "range"
 MAX_RANGE_DAYS = 366
 
 
@@ -57,7 +57,13 @@ def month_of(day: datetime.date) -> Period:
     return Period(MONTH, day.replace(day=1), day.replace(day=last))
 
 
+def year_of(day: datetime.date) -> Period:
+    return Period(YEAR, day.replace(month=1, day=1), day.replace(month=12, day=31))
+
+
 def period_of(kind: str, day: datetime.date, office: Office) -> Period:
+    if kind == YEAR:
+        return year_of(day)
     if kind == WEEK:
         return week_of(day, office)
     if kind == MONTH:

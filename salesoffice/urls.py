@@ -29,6 +29,10 @@ api_v1 = [
     path("", include("aftersales.api.urls")),
     path("", include("expenses.api.urls")),
     path("", include("specialfees.api.urls")),
+    path("", include("targets.api.urls")),
+    path("", include("workplans.api.urls")),
+    path("", include("dealers.api.urls")),
+    path("", include("deptreports.api.urls")),
 ]
 
 urlpatterns = [
@@ -38,6 +42,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("deals/", include("deals.urls")),
     path("finance/", include("finance.urls")),
+    path("reports/department/", include("deptreports.urls")),
     path("reports/", include("reports.urls")),
     path("rules/", include("workspace.regulations.urls")),
     path("approvals/", include("approvals.urls")),
@@ -53,6 +58,9 @@ urlpatterns = [
     path("aftersales/", include("aftersales.urls")),
     path("expenses/", include("expenses.urls")),
     path("special-fees/", include("specialfees.urls")),
+    path("targets/", include("targets.urls")),
+    path("work-plans/", include("workplans.urls")),
+    path("dealers/", include("dealers.urls")),
     path("health/", health, name="health"),
     path(
         "accounts/login/",

@@ -64,7 +64,9 @@ class OfficeAdmin(admin.ModelAdmin):
             _("Sales department"),
             {
                 "fields": [
+                    "region",
                     "major_threshold",
+                    "target_variance_percent",
                     "visit_interval_a",
                     "visit_interval_b",
                     "visit_interval_c",

@@ -126,6 +126,17 @@ class Office(models.Model):
     meal_allowance = models.DecimalField(
         _("meal allowance per missed meal"), default=Decimal("20.00"), **MONEY
     )
+    # branches are grouped in regions (区域); the director's target splits by region
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    # the manager explains a month whose actual differs from its target by more than
+    # this percentage of the target
+    target_variance_percent = models.DecimalField(
+        _("variance needing an explanation (percent)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10.00"),
+        validators=[MinValueValidator(Decimal("0.00")), MaxValueValidator(Decimal("100.00"))],
+    )
 
     class Meta:
         verbose_name = _("office")

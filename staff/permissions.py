@@ -444,6 +444,19 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "reports.record_penalty": lambda u, o: o is not None and manages(u, o),
     "reports.view_own_penalties": lambda u, o: _has_role_in(u, o, *_STAFF),
     # END specialfees
+    # ---- R-17 (issue 20): each block is edited only by the helper that owns it
+    # department reports: obj is the office; a salesperson reads their own figures,
+    # the manager the branch's, leadership (director, executive) every office's
+    "deptreports.view": lambda u, o: (
+        u.has_role(Role.DIRECTOR, Role.EXECUTIVE)
+        or _has_role_in(u, o, Role.SALESPERSON, Role.MANAGER)
+    ),
+    # BEGIN targets
+    # END targets
+    # BEGIN workplans
+    # END workplans
+    # BEGIN dealers
+    # END dealers
     # one work page per role (workspace)
     **{f"workspace.{r}": (lambda role: lambda u, o: u.has_role(role))(r) for r in Role.values},
 }

@@ -123,6 +123,17 @@ R16_PAGES: tuple = (
     # END specialfees
 )
 
+# targets, work plans, dealers (R-17): (label, URL name, roles); each block is edited only by
+# the helper that owns it. The department's reports are on the reports index.
+R17_PAGES: tuple = (
+    # BEGIN targets
+    # END targets
+    # BEGIN workplans
+    # END workplans
+    # BEGIN dealers
+    # END dealers
+)
+
 
 def navigation(request):
     """The menu: the user's work pages, then shared pages the user's roles may use."""
@@ -158,6 +169,7 @@ def navigation(request):
         (label, reverse(name)) for label, name, roles in RECEIVABLES_PAGES if user.has_role(*roles)
     ]
     items += [(label, reverse(name)) for label, name, roles in R16_PAGES if user.has_role(*roles)]
+    items += [(label, reverse(name)) for label, name, roles in R17_PAGES if user.has_role(*roles)]
     if user.has_role(*PRODUCT_READERS):
         items.append((_("Products"), reverse("catalog:list")))
     if user.has_role(Role.WAREHOUSE, Role.CLERK, Role.MANAGER, Role.DIRECTOR):

@@ -66,6 +66,10 @@ INSTALLED_APPS = [
     "aftersales",
     "expenses",
     "specialfees",
+    "targets",
+    "workplans",
+    "dealers",
+    "deptreports",
 ]
 
 MIDDLEWARE = [
