@@ -70,10 +70,10 @@ def form_status(*forms_: forms.Form) -> int:
 @login_required
 @require_GET
 def report(request: HttpRequest, key: str) -> HttpResponse:
+    scope, scope_form = page_scope(request)  # a reader of no branch: 403 whatever the key
     definition = registry.REPORTS.get(key)
     if definition is None:
         raise Http404
-    scope, scope_form = page_scope(request)
     period, period_form = report_period(request, scope, definition.default_period)
     tables = definition.build(scope, period)
     missing = definition.missing(scope, period) if definition.missing else None
