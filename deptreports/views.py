@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from reports.periods import MONTH, RANGE, WEEK, YEAR, Period, PeriodForm, period_from
+from reports.periods import MONTH, RANGE, WEEK, YEAR, Period, PeriodForm, period_of
 from reports.tables import respond
 
 from . import registry
@@ -34,21 +34,22 @@ class DepartmentPeriodForm(PeriodForm):
 
 
 def report_period(request: HttpRequest, scope: Scope, default: str) -> tuple[Period, PeriodForm]:
-    """The period asked for (a bad one falls back to the default with the form's errors).
-    Weeks end on the first branch's report weekday; dates are that branch's local dates."""
+    """The period asked for; a bad one shows the default period with the form's errors. Weeks
+    end on the first branch's report weekday; dates are that branch's local dates."""
     office = scope.offices[0] if scope.offices else scope.visible[0]
     today = timezone.localtime(timezone.now(), office.tzinfo).date()
-    period, form = period_from(request.GET, office, today, default=default)
-    if form.is_bound:
-        form = DepartmentPeriodForm(request.GET)
-        form.is_valid()
-    else:
+    bound = any(key in request.GET for key in ("period", "date", "start"))
+    if not bound:
         form = DepartmentPeriodForm(initial={"period": default, "date": today})
-    if period.kind not in (*registry.PERIOD_KINDS, RANGE):  # "day" is not a report period
-        from reports.periods import period_of
-
-        period = period_of(default, period.start, office)
-    return period, form
+        return period_of(default, today, office), form
+    form = DepartmentPeriodForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    kind = data.get("period") or default
+    if kind == RANGE and data.get("start"):
+        return Period(RANGE, data["start"], data["end"]), form
+    if kind == RANGE:
+        kind = default
+    return period_of(kind, data.get("date") or today, office), form
 
 
 def page_scope(request: HttpRequest) -> tuple[Scope, ScopeForm]:
