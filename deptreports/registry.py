@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from reports.periods import MONTH, WEEK, YEAR, Period
 from reports.tables import TEXT, Col, Table
@@ -69,7 +70,7 @@ def ordered() -> list[Report]:
 
 MISSING_COLUMNS = [
     Col("person", _("Person"), TEXT),
-    Col("office", _("Branch"), TEXT),
+    Col("office", pgettext_lazy("department report", "Branch"), TEXT),
     Col("what", _("Not submitted"), TEXT),
 ]
 

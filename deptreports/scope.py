@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.db.models import Q, QuerySet
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from staff.choices import Role
@@ -90,7 +90,12 @@ def reads_own_only(user: User) -> bool:
 class ScopeForm(forms.Form):
     """`?office=` or `?region=`: one branch or one region of those the reader may see."""
 
-    office = forms.TypedChoiceField(label=_("Branch"), required=False, coerce=int, empty_value=None)
+    office = forms.TypedChoiceField(
+        label=pgettext_lazy("department report", "Branch"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+    )
     region = forms.ChoiceField(label=_("Region"), required=False)
 
     def __init__(self, *args, offices: list[Office], **kwargs):
