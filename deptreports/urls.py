@@ -1,13 +1,13 @@
-"""The department's reports (R-17.4), mounted at /reports/department/."""
+"""The department's reports (R-17.4) and the director's dashboard, mounted at
+/reports/department/."""
 
 from django.urls import path
 
-from . import views
+from . import views, views_dashboard
 
 app_name = "deptreports"
 
 urlpatterns = [
-    # BEGIN dashboard (the director's dashboard, R-17)
-    # END dashboard
+    path("dashboard/", views_dashboard.dashboard, name="dashboard"),
     path("<slug:key>/", views.report, name="report"),
 ]

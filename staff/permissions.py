@@ -452,10 +452,42 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
         or _has_role_in(u, o, Role.SALESPERSON, Role.MANAGER)
     ),
     # BEGIN targets
+    # obj is the branch (None for the company's levels). Leadership (director,
+    # executive) reads every branch's targets and actuals, the manager the branch's, a
+    # salesperson their own row (targets.selectors)
+    "targets.view": lambda u, o: (
+        u.has_role(Role.DIRECTOR, Role.EXECUTIVE)
+        or _has_role_in(u, o, Role.SALESPERSON, Role.MANAGER)
+    ),
+    # the director sets the department's, regions', branches' year and month targets
+    "targets.set_company": lambda u, o: u.has_role(Role.DIRECTOR),
+    # the branch's manager (the director) splits a branch month by salesperson
+    "targets.set_branch": lambda u, o: o is not None and manages(u, o),
+    # the branch's manager (the director) explains a variance
+    "targets.explain": lambda u, o: o is not None and manages(u, o),
     # END targets
     # BEGIN workplans
+    # obj is the branch; a salesperson of the branch makes their own work plans; the
+    # branch's manager reads (and approves, through the approval engine) the branch's;
+    # leadership (director, executive) reads every branch's
+    "workplans.author": lambda u, o: _has_role_in(u, o, Role.SALESPERSON),
+    "workplans.view": lambda u, o: (
+        u.has_role(Role.DIRECTOR, Role.EXECUTIVE)
+        or _has_role_in(u, o, Role.SALESPERSON, Role.MANAGER)
+    ),
     # END workplans
     # BEGIN dealers
+    # obj is the dealer's branch; which dealers a user sees is dealers.selectors (a
+    # salesperson their own and deputised, the manager the branch's, leadership every one)
+    "dealers.view": lambda u, o: (
+        u.has_role(Role.DIRECTOR, Role.EXECUTIVE)
+        or _has_role_in(u, o, Role.SALESPERSON, Role.MANAGER)
+    ),
+    # the dealer's salesperson or the branch's manager records a dispute; the salesperson helps
+    # or escalates, the manager settles an escalated one (dealers.services)
+    "dealers.record_dispute": lambda u, o: (
+        o is not None and (manages(u, o) or _has_role_in(u, o, Role.SALESPERSON))
+    ),
     # END dealers
     # one work page per role (workspace)
     **{f"workspace.{r}": (lambda role: lambda u, o: u.has_role(role))(r) for r in Role.values},

@@ -7,7 +7,14 @@ from staff.permissions import may, may_in_any_office
 from .roles import work_pages_for
 
 # the roles with at least one page on the reports index (reports.views.index)
-REPORT_READERS = (Role.SALESPERSON, Role.SECRETARY, Role.MANAGER, Role.DIRECTOR, Role.ASSISTANT)
+REPORT_READERS = (
+    Role.SALESPERSON,
+    Role.SECRETARY,
+    Role.MANAGER,
+    Role.DIRECTOR,
+    Role.EXECUTIVE,
+    Role.ASSISTANT,
+)
 
 # the roles that decide a step of some approval chain (approvals.chains)
 APPROVERS = (Role.MANAGER, Role.DIRECTOR, Role.EXECUTIVE, Role.TECHNICIAN, Role.FINANCE)
@@ -127,10 +134,27 @@ R16_PAGES: tuple = (
 # the helper that owns it. The department's reports are on the reports index.
 R17_PAGES: tuple = (
     # BEGIN targets
+    (
+        _("Targets"),
+        "targets:home",
+        (Role.SALESPERSON, Role.MANAGER, Role.DIRECTOR, Role.EXECUTIVE),
+    ),
     # END targets
     # BEGIN workplans
+    # R-17.3: the salesperson's weekly and monthly plans; the branch's for the manager
+    (
+        _("Work plans"),
+        "workplans:list",
+        (Role.SALESPERSON, Role.MANAGER, Role.DIRECTOR, Role.EXECUTIVE),
+    ),
     # END workplans
     # BEGIN dealers
+    # R-17.5: dealers' purchases, stock checks, receivables and disputes
+    (
+        _("Dealers"),
+        "dealers:list",
+        (Role.SALESPERSON, Role.MANAGER, Role.DIRECTOR, Role.EXECUTIVE),
+    ),
     # END dealers
 )
 

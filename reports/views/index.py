@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from staff.choices import Role
 from staff.models import Office
 from staff.permissions import may
 from staff.selectors import offices_visible_to
@@ -135,6 +136,71 @@ RECEIVABLE_ENTRIES = [
 ]
 
 
+# R-17: the sales department's pages beside its reports, each shown when its app has the page
+# (URL names tried in order) to the readers of the department's reports
+DEPARTMENT_PAGES = [
+    (_("Sales targets"), _("The year's target split by region, branch, salesperson and month."),
+     ("targets:index", "targets:page", "targets:list", "targets:home")),
+    (_("Work plans"), _("Weekly and monthly work plans, submitted and approved."),
+     ("workplans:index", "workplans:list", "workplans:mine", "workplans:home")),
+    (_("Dealers"), _("Dealers' purchases, stock checks, receivables and disputes."),
+     ("dealers:index", "dealers:list", "dealers:home")),
+]  # fmt: skip
+
+
+def _first_url(names: tuple[str, ...]) -> str | None:
+    for name in names:
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def department_for(user, offices: list[Office]) -> dict:
+    """R-17.4: the department's reports in their groups (deptreports.registry), the director's
+    dashboard (leadership and managers) and the department's pages, for whoever may read the
+    department's reports in some office."""
+    from deptreports import registry
+    from deptreports.scope import reads_own_only
+
+    leadership = user.has_role(Role.DIRECTOR, Role.EXECUTIVE)
+    if not (leadership or any(may(user, "deptreports.view", o) for o in offices)):
+        return {"groups": [], "pages": []}
+    reports = registry.ordered()
+    groups = []
+    for key, label in registry.GROUPS:
+        entries = [
+            {
+                "title": r.title,
+                "description": r.description,
+                "url": reverse("deptreports:report", kwargs={"key": r.key}),
+                "key": r.key,
+            }
+            for r in reports
+            if r.group == key
+        ]
+        if entries:
+            groups.append({"key": key, "title": label, "entries": entries})
+    pages = []
+    if not reads_own_only(user):
+        pages.append(
+            {
+                "title": _("Sales department dashboard"),
+                "description": _(
+                    "This month against target, collection, overdue receivables and work "
+                    "waiting too long."
+                ),
+                "url": reverse("deptreports:dashboard"),
+            }
+        )
+    for title, description, names in DEPARTMENT_PAGES:
+        url = _first_url(names)
+        if url is not None:
+            pages.append({"title": title, "description": description, "url": url})
+    return {"groups": groups, "pages": pages}
+
+
 def entries_for(user, offices: list[Office], entries: list[Entry] = ENTRIES) -> list[dict]:
     return [
         {"title": e.title, "description": e.description, "url": reverse(e.url_name)}
@@ -148,7 +214,13 @@ def index(request: HttpRequest) -> HttpResponse:
     offices = list(offices_visible_to(request.user))
     entries = entries_for(request.user, offices)
     receivables = entries_for(request.user, offices, RECEIVABLE_ENTRIES)
-    context = {"entries": entries, "receivable_entries": receivables}
+    department = department_for(request.user, offices)
+    context = {
+        "entries": entries,
+        "receivable_entries": receivables,
+        "department_groups": department["groups"],
+        "department_pages": department["pages"],
+    }
     return render(request, "reports/index.html", context)
 
 

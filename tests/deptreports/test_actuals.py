@@ -27,7 +27,9 @@ def flow(office, salesperson, manager, director, clerk, finance, warehouse):
     motor = make_product(manager)
     cable = make_product(manager, "DL-200", price="12.50", name="电缆", unit="米")
     account = approved_account(office, salesperson, name="华东机械有限公司")
-    contract = signed(account, salesperson, [line(motor, "10"), line(cable, "100", "12.50")], people)
+    contract = signed(
+        account, salesperson, [line(motor, "10"), line(cable, "100", "12.50")], people
+    )
     invoice = issued_invoice(contract, now=NOW, finance=finance)
     invoices.invoice_red(
         actor=finance,

@@ -492,6 +492,11 @@ def build_world() -> World:
     from tests.security.matrix_r16_world import build_r16
 
     build_r16(world, now)
+    # BEGIN r17: targets, work plans, dealers, the department's reports
+    from tests.security.matrix_r17_world import build_r17
+
+    build_r17(world, now)
+    # END r17
     return world
 
 

@@ -410,6 +410,9 @@ def object_ids(world) -> dict[str, list]:
             for label, (parent, kwarg, names) in R16_CHILD_URLS.items()
             for name in names
         },
+        # BEGIN r17
+        **r17_object_ids(ids, children),
+        # END r17
     }
 
 
@@ -1527,6 +1530,56 @@ R16_CHILD_URLS = {
 }
 
 
+# BEGIN r17: targets, work plans, dealers, the department's reports (R-17, issue 20)
+R17_URLS = {
+    "workplans.WorkPlan": (
+        *(f"workplans:{n}" for n in ["detail", "edit", "line_add", "refresh", "submit", "cancel"]),
+        *(f"work-plan-{n}" for n in ["detail", "submit", "cancel", "refresh", "lines"]),
+    ),
+    "dealers.DealerDispute": (
+        *(f"dealers:dispute_{n}" for n in ["help", "escalate", "settle"]),
+        *(f"dealer-dispute-{n}" for n in ["detail", "help", "escalate", "settle"]),
+    ),
+}
+R17_DEALER_URLS = ("dealers:detail", "dealers:dispute_new")  # an account of kind dealer
+R17_CHILD_URLS = {"workplans.WorkPlanVisit": ("plan", "line", ("workplans:line_remove",))}
+# their writing endpoints are tried for mass assignment by tests/security/test_r17_abuse.py
+R17_API_PREFIXES = ("work-plan-", "dealer-dispute-", "sales-target-", "target-explanation-")
+R17_VARIANTS = {
+    "deptreports:report": REPORT_FORMATS,
+    "deptreports:dashboard": ["", "?format=json"],
+    "targets:actuals": REPORT_FORMATS,
+    "targets:branch": ["", "?format=xlsx"],
+}
+VARIANTS.update(R17_VARIANTS)
+
+
+def r17_object_ids(ids, children) -> dict[str, list]:
+    """The R-17 URLs' objects: whatever this data set holds (the permission matrix's R-17 world,
+    tests/security/matrix_r17_world.py, reads each of them as every persona), and every report
+    of the department's registry."""
+    from accounts.models import Account
+    from deptreports.registry import REPORTS
+
+    dealers = list(
+        Account.objects.filter(kind="dealer").order_by("pk").values_list("pk", flat=True)
+    )
+    found = {
+        name: ids(apps.get_model(label)) for label, names in R17_URLS.items() for name in names
+    }
+    found |= {name: dealers for name in R17_DEALER_URLS}
+    found |= {
+        name: children(apps.get_model(label), parent, kwarg)
+        for label, (parent, kwarg, names) in R17_CHILD_URLS.items()
+        for name in names
+    }
+    found["deptreports:report"] = [{"key": key} for key in sorted(REPORTS)]
+    return found
+
+
+# END r17
+
+
 RECEIVABLES_URLS = {
     "receivables.InvoiceRequest": (
         "receivables:request",
@@ -2058,4 +2111,7 @@ def test_every_writing_endpoint_of_the_api_is_tried(world, db):
     # tests/security/test_r16_abuse.py (status, totals, paid, the meal amount, the form of
     # payment); joining them to this sweep is issue 21's
     r16 = {n for n in writing_api_names() if n.startswith(R16_API_PREFIXES)}
+    # BEGIN r17: R-17's (issue 20) are tried by tests/security/test_r17_abuse.py
+    r16 |= {n for n in writing_api_names() if n.startswith(R17_API_PREFIXES)}
+    # END r17
     assert writing_api_names() - {"api-token"} - r16 == tried

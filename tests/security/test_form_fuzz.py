@@ -73,6 +73,11 @@ from tests.contracts.fuzz_fixtures import contract_targets
 from tests.quotes.fuzz_fixtures import quote_targets
 from tests.receivables.fuzz_fixtures import receivables_targets
 from tests.security.fuzz_r16 import r16_forms, r16_targets
+
+# BEGIN r17
+from tests.security.fuzz_r17 import r17_forms, r17_targets
+
+# END r17
 from tests.shipping.fuzz_fixtures import shipping_targets
 from visits.models import DealerStock, PlannedVisit, VisitPlan, VisitRecord
 
@@ -1699,6 +1704,9 @@ FORMS.append(
 
 
 FORMS += r16_forms(Form)  # after-sales, complaints, expenses, fees, penalties (R-16)
+# BEGIN r17
+FORMS += r17_forms(Form)  # targets, work plans, dealer disputes (R-17)
+# END r17
 
 
 @dataclasses.dataclass
@@ -1821,6 +1829,9 @@ def world(django_db_setup, django_db_blocker):
         built["targets"] |= shipping_targets(built)
         built["targets"] |= receivables_targets(built)
         built["targets"] |= r16_targets(built)  # R-16: after the receivables' (rep's) targets
+        # BEGIN r17
+        built["targets"] |= r17_targets(built)  # R-17: targets, work plans, dealer disputes
+        # END r17
         yield built
 
 

@@ -60,6 +60,12 @@ from tests.security.matrix_data import (
 )
 from tests.security.matrix_r16 import API as R16_API
 from tests.security.matrix_r16 import PAGES as R16_PAGES
+
+# BEGIN r17
+from tests.security.matrix_r17 import API as R17_API
+from tests.security.matrix_r17 import PAGES as R17_PAGES
+
+# END r17
 from tests.security.matrix_receivables import API as RECEIVABLES_API
 from tests.security.matrix_receivables import PAGES as RECEIVABLES_PAGES
 from tests.security.matrix_rows import (  # the table's vocabulary
@@ -1361,8 +1367,11 @@ PAGE_ROWS = _with_get_405(
     + SHIPPING_PAGES
     + RECEIVABLES_PAGES
     + R16_PAGES
+    + R17_PAGES  # r17: targets, work plans, dealers, the department reports
 )
-API_ROWS = _with_get_405(API + CONTRACT_API + SHIPPING_API + RECEIVABLES_API + R16_API)
+API_ROWS = _with_get_405(
+    API + CONTRACT_API + SHIPPING_API + RECEIVABLES_API + R16_API + R17_API  # r17
+)
 TABLE = PAGE_ROWS + API_ROWS + PUBLIC + ADMIN_ROWS
 
 # ---------------------------------------------------------------- running a cell
@@ -1378,6 +1387,9 @@ def _project_tables() -> list[str]:
     labels += ["shipping"]  # shipping and returns
     labels += ["receivables"]  # invoicing and receivables
     labels += ["escalations", "aftersales", "expenses", "specialfees"]
+    # BEGIN r17
+    labels += ["targets", "workplans", "dealers"]
+    # END r17
     return sorted(
         {
             m._meta.db_table

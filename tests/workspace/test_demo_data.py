@@ -249,6 +249,10 @@ def test_the_branch_has_accounts_of_every_kind_and_grade_and_the_managers_inbox_
     manager = User.objects.get(username="bmanager")
     with time_machine.travel(AFTERNOON, tick=False):
         inbox = inbox_for(manager, now=AFTERNOON)
+    # BEGIN r17: the work plans waiting for the manager (workspace.demo_r17) are checked by
+    # tests/workspace/test_demo_r17.py
+    inbox = [i for i in inbox if i["approval"].document_type != "work_plan"]
+    # END r17
     # the receivables demo's invoice request of two hours ago (workspace.demo_receivables)
     invoice_request = InvoiceRequest.objects.get(status="pending")
     # and the expense claim waiting for the manager (workspace.demo_r16, R-16.3)

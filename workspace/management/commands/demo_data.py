@@ -4,7 +4,8 @@ desk, registered through the services as the secretary would (so that every rule
 once); the sales department's accounts, products and stock (workspace.demo_sales), and its
 contracts on their way to the customer (workspace.demo_shipping), invoiced and collected
 (workspace.demo_receivables); its after-sales, complaints, expenses, special fees and penalties
-(workspace.demo_r16)."""
+(workspace.demo_r16); its targets, work plans, market information and dealer disputes
+(workspace.demo_r17)."""
 
 import datetime
 import json
@@ -39,7 +40,7 @@ from reports.periods import week_of
 from staff.choices import Role
 from staff.models import Office, User
 from staff.services import staff_set_roles
-from workspace import demo_r16, demo_receivables, demo_sales, demo_shipping
+from workspace import demo_r16, demo_r17, demo_receivables, demo_sales, demo_shipping
 
 DEMO_OFFICE = {"code": "demo", "name": "阳光花园售楼处"}
 # username, display name, role, offices: "demo" the 售楼处 of the first part, "branch" the
@@ -180,6 +181,7 @@ class Command(BaseCommand):
                 demo_shipping.shipping_demo(branch, users, now),  # R-13
                 demo_receivables.receivables_demo(branch, users, now),  # R-14, R-15
                 demo_r16.r16_demo(branch, users, now),  # R-16
+                demo_r17.r17_demo(branch, users, now),  # R-17
             ]
         )
 
