@@ -9,6 +9,7 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from staff.choices import Role
@@ -172,10 +173,14 @@ def _figures(found: dict | None) -> dict:
     return {m: found.get(m, ZERO) for m in ("signed", "shipped", "invoiced", "collected")}
 
 
-def _row(label: str, target, figures: dict, percent_limit, explained, *, month) -> dict:
+def _row(label: str, target, figures: dict, percent_limit, explained, *, month, over=True) -> dict:
+    """`over`: the month has ended (a running month's variance is not final yet and needs no
+    explanation until it is)."""
     diff, fraction = rules.variance(target, figures["signed"])
-    required = month is not None and rules.explanation_required(
-        target, figures["signed"], percent_limit
+    required = (
+        month is not None
+        and over
+        and rules.explanation_required(target, figures["signed"], percent_limit)
     )
     state = ""
     if required:
@@ -199,11 +204,17 @@ def actuals_against_targets(
     *,
     salesperson: User | None = None,
     with_regions: bool = False,
+    today: datetime.date | None = None,
 ) -> dict:
     """R-17.2: per branch (and region), per salesperson, and in a whole year per branch and
     month: the target, the four actuals, the variance of signed against the target and whether
     an explanation is required and written. A fixed number of queries."""
     start, end = period_of(year, month)
+    today = today or timezone.localdate()
+
+    def over(m: int | None) -> bool:
+        return m is not None and period_of(year, m)[1] < today
+
     offices = list(Office.objects.filter(pk__in=office_ids).order_by("region", "name", "pk"))
     office_ids = [o.pk for o in offices]
     targets = list(
@@ -251,6 +262,7 @@ def actuals_against_targets(
                         office.target_variance_percent,
                         explained.get((office.pk, None, month)),
                         month=month,
+                        over=over(month),
                     ),
                     "office": office,
                     "salesperson": None,
@@ -308,6 +320,7 @@ def actuals_against_targets(
                     office.target_variance_percent,
                     explained.get((office_id, person_id, month)),
                     month=month,
+                    over=over(month),
                 ),
                 "office": office,
                 "salesperson": person_id,
@@ -337,6 +350,7 @@ def actuals_against_targets(
                             office.target_variance_percent,
                             explained.get((office.pk, None, m)),
                             month=m,
+                            over=over(m),
                         ),
                         "office": office,
                         "salesperson": None,

@@ -16,8 +16,8 @@ WHICH = (("this", _("This period")), ("next", _("Next period")))
 
 
 class NewPlanForm(forms.Form):
-    kind = forms.ChoiceField(choices=PlanKind.choices)
-    which = forms.ChoiceField(choices=WHICH)
+    kind = forms.ChoiceField(label=_("Kind"), choices=PlanKind.choices)
+    which = forms.ChoiceField(label=_("Period"), choices=WHICH)
 
 
 class PlanForm(forms.Form):

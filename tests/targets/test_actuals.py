@@ -160,3 +160,14 @@ def test_explaining_is_the_managers(client, world, office, manager, other_manage
     html = client.get("/targets/actuals/?year=2026&month=3").content.decode()
     assert "三月大单延期" not in html  # the text is on its page; the row says it is explained
     assert datetime.date(2026, 3, 1)
+
+
+def test_a_running_month_needs_no_explanation_until_it_has_ended(world, office, other_office):
+    # March 2026 is 25 % under its target: on its last day nothing is owed yet, the next day
+    # the manager owes the explanation
+    ids = [office.pk, other_office.pk]
+    running = actuals_against_targets(ids, 2026, 3, today=datetime.date(2026, 3, 31))
+    sunny = next(r for r in running["branches"] if r["office"] == office)
+    assert sunny["variance_percent"] == Decimal("-0.25") and not sunny["required"]
+    ended = actuals_against_targets(ids, 2026, 3, today=datetime.date(2026, 4, 1))
+    assert next(r for r in ended["branches"] if r["office"] == office)["required"]
