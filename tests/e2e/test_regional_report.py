@@ -69,7 +69,7 @@ def test_director_switches_the_period_and_downloads_the_report(
     with desk_page.expect_download() as download_info:
         desk_page.locator("p.downloads a[download]").first.click()
     book = openpyxl.load_workbook(io.BytesIO(download_info.value.path().read_bytes()))
-    sheet = next(s for s in book.worksheets if s.title == "按分公司")
+    sheet = next(s for s in book.worksheets if s.title == "按分部")
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     at = next(i for i, r in enumerate(rows) if list(r[: len(headers)]) == headers)
     excel = {r[0]: [number(v) for v in r] for r in rows[at + 1 :] if r[0]}
