@@ -194,7 +194,10 @@ def _step(request, pk: int, name: str, form, action, done: str):
     made = _request_or_404(request.user, pk)
     if form is not None and not form.is_valid():
         return _detail(request, made, bound={name: form}, status=400)
-    holder = form if form is not None else forms.forms.Form()
+    holder = form
+    if holder is None:  # a one-button step: an empty form, bound and checked, takes the refusal
+        holder = forms.forms.Form(data={})
+        holder.is_valid()
     result, status = run(holder, lambda: action(made, form.cleaned_data if form else {}))
     if result is None:
         if form is None:
@@ -377,7 +380,10 @@ def photo(request, pk: int, photo_pk: int):
         handle = picture.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    response = FileResponse(handle, content_type=picture.content_type)
+    # the name shown is made here: the stored one (random) stays out of every answer
+    extension = picture.file.name.rsplit(".", 1)[-1]
+    name = f"{made.number}-{picture.pk}.{extension}"
+    response = FileResponse(handle, content_type=picture.content_type, filename=name)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

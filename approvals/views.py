@@ -7,6 +7,7 @@ JavaScript the form posts and comes back to the inbox with a message."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.template.loader import select_template
@@ -31,6 +32,7 @@ from .templatetags.approval_words import chain_words
 INVALID = 422  # a rejection without its reason; htmx swaps it in (base.html)
 CONFLICT = 409  # the step is no longer waiting (decided, voided)
 GENERIC = "approvals/partials/document.html"
+INBOX_PAGE = 25  # cards per page of the inbox
 
 
 def _details_template(approval):
@@ -69,9 +71,13 @@ def _item(approval, document, *, now, late=None) -> dict:
 def _inbox(request, *, status: int = 200):
     now = timezone.now()
     found = inbox_for(request.user, now=now)
-    _prefetch([f["document"] for f in found])
-    items = [_item(f["approval"], f["document"], now=now, late=f["late"]) for f in found]
-    return render(request, "approvals/inbox.html", {"items": items}, status=status)
+    # a page of cards at a time: each card reads its document's figures (issue 21)
+    page = Paginator(found, INBOX_PAGE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    _prefetch([f["document"] for f in shown])
+    items = [_item(f["approval"], f["document"], now=now, late=f["late"]) for f in shown]
+    context = {"items": items, "page_obj": page}
+    return render(request, "approvals/inbox.html", context, status=status)
 
 
 @login_required

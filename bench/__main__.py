@@ -11,11 +11,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import db
+from . import db, prepared
 from .scales import SCALES
 
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
 SEED_VERSION = 1
+META_KEY = "meta"
 
 
 def parse(argv=None) -> argparse.Namespace:
@@ -62,6 +63,16 @@ def parse(argv=None) -> argparse.Namespace:
     parser.add_argument(
         "--skip", default="", help="comma-separated parts to skip: load, jobs, reports, checks"
     )
+    # BEGIN bench21
+    parser.add_argument("--part", choices=("first", "department"), default="first",
+                        help="first: the first part's suite above (issue 8, the default); "
+                        "department: the sales department at scale (issue 21): 10 branches, "
+                        "100,000 accounts, 500,000 invoices, 2M ledger lines at full scale "
+                        "(small: 1/20, tiny: the CI smoke check), in its own database "
+                        "bench_dept_<scale> (--db-name), with the approval inbox, a decision, "
+                        "the ledger page, the shipping race, aging, statements and the twelve "
+                        "department reports each beside its control")  # fmt: skip
+    # END bench21
     return parser.parse_args(argv)
 
 
@@ -83,88 +94,30 @@ def _setup_django(url: str) -> None:
 
 def _prepare(args, scale, server: str, name: str) -> tuple[dict, bool]:
     """Create (or reuse) the database, migrated and seeded. Returns (seed figures, reused)."""
-    from django.core.management import call_command
-    from django.db import connection
-
-    if db.exists(server, name) and not args.reseed:
-        meta = _meta(connection)
-        if meta.get("scale") == scale.name and meta.get("version") == SEED_VERSION:
-            log(f"reusing {name} (seeded {meta.get('seeded_at')})")
-            if meta.get("migrations") != db.migrations_hash():  # e.g. a new index
-                log("applying the new migrations to it …")
-                call_command("migrate", verbosity=0)
-                meta["migrations"] = db.migrations_hash()
-                _save_meta(connection, meta)
-            return meta["seed"], True
-    connection.close()
-    db.drop(server, name)
-    started = time.perf_counter()
-    if args.template_db:
-        db.create(server, name, template=args.template_db)
-    else:
-        template = db.template_name()
-        if not db.exists(server, template):
-            for stale in db.stale_templates(server, template):
-                db.drop(server, stale)
-            log(f"migrating a template database {template} (once per set of migrations) …")
-            db.create(server, template)
-            os.environ["DATABASE_URL"] = db.with_name(server, template)
-            connection.settings_dict["NAME"] = template
-            call_command("migrate", verbosity=0)
-            connection.close()
-        db.create(server, name, template=template)
-    connection.settings_dict["NAME"] = name
-    os.environ["DATABASE_URL"] = db.with_name(server, name)
-    schema_seconds = time.perf_counter() - started
     from .controls import CREATE_TABLE
     from .seed import seed
 
-    with connection.cursor() as cursor:
-        cursor.execute(CREATE_TABLE)
-        cursor.execute(
-            "CREATE TABLE IF NOT EXISTS bench_meta (key text PRIMARY KEY, value jsonb NOT NULL)"
-        )
-    log(f"seeding {name} at scale {scale.name} …")
-    figures = seed(scale, now=datetime.datetime.now(datetime.UTC), log=log)
-    figures["schema_seconds"] = round(schema_seconds, 2)
-    meta = {
-        "scale": scale.name,
-        "version": SEED_VERSION,
-        "migrations": db.migrations_hash(),
-        "seeded_at": datetime.datetime.now(datetime.UTC).isoformat(),
-        "seed": figures,
-        "runs": 0,
-    }
-    _save_meta(connection, meta)
-    return figures, False
+    def seeded() -> dict:
+        log(f"seeding {name} at scale {scale.name} …")
+        return seed(scale, now=datetime.datetime.now(datetime.UTC), log=log)
 
-
-def _meta(connection) -> dict:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT value FROM bench_meta WHERE key = 'meta'")
-            row = cursor.fetchone()
-    except Exception:  # noqa: BLE001 (not a seeded benchmark database)
-        connection.close()
-        return {}
-    if row is None:
-        return {}
-    return row[0] if isinstance(row[0], dict) else json.loads(row[0])
-
-
-def _save_meta(connection, meta: dict) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO bench_meta (key, value) VALUES ('meta', %s) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [json.dumps(meta)],
-        )
+    return prepared.prepare(
+        args,
+        server=server,
+        name=name,
+        scale_name=scale.name,
+        version=SEED_VERSION,
+        key=META_KEY,
+        setup_sql=[CREATE_TABLE],
+        seed=seeded,
+        log=log,
+    )
 
 
 def _next_run_id(connection) -> int:
-    meta = _meta(connection)
+    meta = prepared.read_meta(connection, META_KEY)
     meta["runs"] = meta.get("runs", 0) + 1
-    _save_meta(connection, meta)
+    prepared.save_meta(connection, meta, META_KEY)
     return meta["runs"]
 
 
@@ -175,6 +128,10 @@ def _terminate(signum, frame):
 def main(argv=None) -> int:  # noqa: C901, PLR0915
     args = parse(argv)
     signal.signal(signal.SIGTERM, _terminate)
+    # BEGIN bench21
+    if args.part == "department":
+        return _department(args, argv)
+    # END bench21
     scale = SCALES[args.scale]
     server = _server_url(args)
     name = args.db_name or f"bench_{scale.name}"
@@ -300,6 +257,50 @@ def main(argv=None) -> int:  # noqa: C901, PLR0915
     print(targets.table(results))
     print(f"\nevery figure: {args.out}")
     return 0
+
+
+# BEGIN bench21
+def _department(args, argv) -> int:
+    """`--part department` (issue 21): bench.department.run, then one table and the JSON."""
+    from .scales import DEPARTMENT_SCALES
+
+    scale = DEPARTMENT_SCALES[args.scale]
+    server = _server_url(args)
+    _setup_django(db.with_name(server, "postgres"))
+
+    from . import targets
+    from .department import run
+
+    results: dict = {
+        "command": "python -m bench " + " ".join(sys.argv[1:] if argv is None else argv),
+        "part": "department",
+        "started_at": datetime.datetime.now(datetime.UTC).isoformat(),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average_at_start": list(os.getloadavg()),
+        },
+        "settings": {
+            "duration_s": args.duration if args.duration is not None else scale.duration,
+            "connections": args.connections,
+            "threads": args.threads,
+            "workers": args.workers,
+        },
+    }
+    try:
+        results["department"] = run.run(args, scale, server, log)
+        results["machine"]["postgresql"] = results["department"].get("postgresql")
+        results["targets"] = targets.evaluate_department(results["department"])
+    finally:
+        results["finished_at"] = datetime.datetime.now(datetime.UTC).isoformat()
+        results["machine"]["load_average_at_end"] = list(os.getloadavg())
+        Path(args.out).write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))
+    print(targets.department_table(results))
+    print(f"\nevery figure: {args.out}")
+    return 0
+
+
+# END bench21
 
 
 if __name__ == "__main__":

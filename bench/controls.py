@@ -42,3 +42,37 @@ def control_select(request: HttpRequest) -> JsonResponse:
     if row is None:
         return JsonResponse({"detail": "not found"}, status=404)
     return JsonResponse(dict(zip(("id", "name", "phone", "office"), row, strict=True)))
+
+
+# BEGIN bench21
+# the shipping race's control (issue 21): one transaction that locks 10 of 20 contested
+# balance rows in order, updates each and appends a line for each: what shipping an order of
+# 10 lines asks of PostgreSQL at the least
+TEN_TABLE = "bench_control_stock"
+CREATE_TEN = [
+    f"CREATE TABLE IF NOT EXISTS {TEN_TABLE} (id int PRIMARY KEY, on_hand bigint NOT NULL)",
+    f"INSERT INTO {TEN_TABLE} SELECT g, 1000000000 FROM generate_series(1, 20) g "  # noqa: S608
+    "ON CONFLICT DO NOTHING",
+]
+
+
+@csrf_exempt
+@require_POST
+def control_ten(request: HttpRequest) -> JsonResponse:
+    """Ten rows locked (FOR UPDATE, in id order), updated, and ten rows inserted, in one
+    transaction; the body names the first row (`{"start": n}`), the next nine follow."""
+    start = int(json.loads(request.body or b"{}").get("start", 0)) % 20
+    ids = sorted((start + 2 * k) % 20 + 1 for k in range(10))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, on_hand FROM {TEN_TABLE} WHERE id = ANY(%s) ORDER BY id FOR UPDATE",  # noqa: S608
+            [ids],
+        )
+        rows = cursor.fetchall()
+        for pk, _on_hand in rows:
+            cursor.execute(f"UPDATE {TEN_TABLE} SET on_hand = on_hand - 1 WHERE id = %s", [pk])  # noqa: S608
+            cursor.execute(INSERT, [str(pk), 1])
+    return JsonResponse({"rows": len(rows)}, status=200)
+
+
+# END bench21

@@ -51,8 +51,9 @@ def rss_kb(pid: int) -> int:
 class Server:
     """`with Server(env, workers=4, log=path) as server:` … `server.url`."""
 
-    def __init__(self, env: dict, *, workers: int, log_path: Path):
+    def __init__(self, env: dict, *, workers: int, log_path: Path, timeout: int = 60):
         self.env, self.workers, self.log_path = env, workers, log_path
+        self.timeout = timeout  # the department part: its inbox page takes minutes
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
@@ -66,7 +67,7 @@ class Server:
             "--workers", str(self.workers), "--worker-class", "sync",
             "--bind", f"127.0.0.1:{self.port}", "--backlog", "2048",
             "--no-control-socket", "--error-logfile", str(self.log_path),
-            "--timeout", "60",
+            "--timeout", str(self.timeout),
         ]  # fmt: skip
         self._log = open(self.log_path, "ab")  # noqa: SIM115 (closed in __exit__)
         self.process = subprocess.Popen(

@@ -122,3 +122,92 @@ def table(results: dict) -> str:
             f"{t['what']:<52} {value:>10} {t['target']:>16}  {'yes' if t['met'] else 'NO'}"
         )
     return "\n".join(lines)
+
+
+# BEGIN bench21
+INBOX_QUERIES = 8
+
+
+def evaluate_department(dept: dict) -> list[dict]:  # noqa: C901
+    """Issue 21's targets on the department part's figures."""
+    out = []
+    load = dept.get("load", {})
+    queries = dept.get("queries", {})
+
+    def p50(name: str, limit: float, label: str) -> None:
+        if name in load:
+            value = load[name]["latency_ms"]["p50"]
+            out.append(_check(f"{label} p50 (1 connection)", value, f"≤ {limit}", value <= limit,
+                              "ms"))  # fmt: skip
+            if load[name]["errors"]:
+                out.append(_check(f"{label} errors", load[name]["errors"], "= 0", False))
+
+    p50("inbox_api", 15, "approval inbox API")
+    p50("inbox_page", 15, "approval inbox page")
+    for name, label in (("inbox_api", "approval inbox API"), ("inbox_page", "approval inbox page")):
+        if name in queries:
+            q = queries[name]
+            ok = q["bounded"] and q["max"] <= INBOX_QUERIES and q["statuses_ok"]
+            out.append(_check(f"{label} queries (big / small inbox)", q["max"],
+                              f"≤ {INBOX_QUERIES}, equal", ok))  # fmt: skip
+    p50("approve", 25, "approve a step (POST)")
+    race, control = load.get("ship_race"), load.get("control_ten")
+    if race:
+        out.append(_check("ship race errors (409s aside)", race["errors"], "= 0",
+                          race["errors"] == 0))  # fmt: skip
+        check = dept.get("race_check", {})
+        if check:
+            ok = check["stock_never_negative"] and check["balances_not_equal_to_moves"] == 0
+            out.append(_check("stock never negative, balances = moves", ok, "true", ok))
+        if control and control["rps"]:
+            ratio = race["rps_2xx"] / control["rps"]
+            out.append(_check("shipments/s ÷ 10-row control req/s", round(ratio, 2), "≥ 0.25",
+                              ratio >= 0.25))  # fmt: skip
+    aging = dept.get("aging", {})
+    for name, label in (("branch", "aging, a branch"), ("all_branches", "aging, all branches")):
+        if name in aging and aging[name]["ratio_app_to_bare"] is not None:
+            ratio = aging[name]["ratio_app_to_bare"]
+            out.append(_check(f"{label} ÷ bare GROUP BY", ratio, "≤ 2", ratio <= 2))
+    if "all_branches" in aging:
+        seconds = aging["all_branches"]["app_seconds"]
+        out.append(_check("aging, all branches", seconds, "≤ 1", seconds <= 1, "s"))
+    p50("ledger_page", 30, "ledger page (2,000 lines)")
+    keyset = dept.get("ledger_keyset")
+    if keyset:
+        out.append(_check("ledger page keyset-paged", keyset["keyset"], "true", keyset["keyset"]))
+    statements = dept.get("statements")
+    if statements:
+        s = statements["task_seconds"]
+        out.append(_check("statements of a branch, in the worker", s, "≤ 60", s <= 60, "s"))
+        mb = statements["peak_rss_mb"]
+        out.append(_check("statements worker peak RSS", mb, "≤ 300", mb <= 300, "MB"))
+    for key, cell in dept.get("reports", {}).items():
+        ok_status = all(cell[f]["status"] == 200 for f in ("page", "json", "xlsx"))
+        page = max(cell["page"]["seconds"], cell["json"]["seconds"])
+        out.append(_check(f"report {cell['number']} {key} page/JSON", page, "≤ 2",
+                          page <= 2 and ok_status, "s"))  # fmt: skip
+        xlsx = cell["xlsx"]["seconds"]
+        out.append(_check(f"report {cell['number']} {key} Excel", xlsx, "≤ 5",
+                          xlsx <= 5 and ok_status, "s"))  # fmt: skip
+    return out
+
+
+def department_table(results: dict) -> str:
+    """The department's figures: the one-connection and loaded endpoints, then the targets."""
+    dept = results.get("department", {})
+    load = dept.get("load", {})
+    lines = []
+    head = f"{'endpoint':<24} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} " \
+           f"{'p99 ms':>8} {'errors':>7}"  # fmt: skip
+    lines += [head, "-" * len(head)]
+    for name, cell in load.items():
+        lat = cell["latency_ms"]
+        rps = f"{cell['rps']:.1f}" if "rps" in cell else "1 conn"
+        lines.append(f"{name:<24} {cell['requests']:>9} {rps:>8} {lat['p50']:>8.1f} "
+                     f"{lat['p90']:>8.1f} {lat['p99']:>8.1f} {cell['errors']:>7}")  # fmt: skip
+    lines.append("")
+    targets_only = table({"targets": results.get("targets", [])}).split("\n\n", 1)[-1]
+    return "\n".join(lines) + "\n" + targets_only
+
+
+# END bench21

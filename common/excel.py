@@ -42,16 +42,14 @@ def write(cell: Cell, value: Any) -> Cell:
 
 
 def append_row(sheet: Worksheet, values: Iterable[Any]) -> list[Cell]:
-    """`sheet.append(values)` with every value put in through `write`; the row's cells."""
-    values = list(values)
-    sheet.append([None] * len(values))
-    if not values:
-        return []
-    row = sheet.max_row
-    return [
-        write(sheet.cell(row=row, column=column), value)
-        for column, value in enumerate(values, start=1)
-    ]
+    """`sheet.append(values)` with every value put in through `write`; the row's cells.
+
+    The cells are made first and appended as they are: asking the sheet for the row just
+    appended (`max_row`) reads every cell of the sheet, which made a long export quadratic
+    (issue 21: 2 minutes for a 10,000-row report)."""
+    cells = [write(Cell(sheet), value) for value in values]
+    sheet.append(cells)
+    return cells
 
 
 def is_formula(value: Any) -> bool:

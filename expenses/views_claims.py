@@ -281,7 +281,10 @@ def claim_photo(request, pk: int, photo_pk: int):
         handle = photo.image.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    response = FileResponse(handle, content_type=photo.content_type)
+    # the name shown is made here: the stored one (random) stays out of every answer
+    extension = photo.image.name.rsplit(".", 1)[-1]
+    name = f"{claim.number}-{photo.pk}.{extension}"
+    response = FileResponse(handle, content_type=photo.content_type, filename=name)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -133,11 +133,13 @@ def held_by_requests(contract, *, excluding: int | None = None) -> Decimal:
     return qs.aggregate(t=_money(Sum("amount")))["t"]
 
 
-def invoice_cap(contract) -> Decimal:
+def invoice_cap(contract, *, shipped_net: Decimal | None = None) -> Decimal:
     """R-14.2: what the contract may be invoiced in all. A cancelled contract is invoiced for
     what it shipped, whatever its terms: the rest of it is not sold any more (R-12.4)."""
+    if shipped_net is None:
+        shipped_net = net_shipped_value(contract)
     return rules.invoice_cap(
-        shipped_net_value=net_shipped_value(contract),
+        shipped_net_value=shipped_net,
         contract_total=contract.total,
         before_delivery=contract.invoice_before_delivery
         and contract.status != ContractStatus.CANCELLED,
@@ -154,12 +156,17 @@ def invoiceable(contract, *, excluding_request: int | None = None) -> Decimal:
 
 def to_credit(contract) -> Decimal:
     """R-13.5, R-14.3: the amount for which a red-letter invoice is still needed because
-    invoiced goods came back: the value received back, capped by what was invoiced, less what
-    red-letter invoices have already credited."""
+    invoiced goods came back (rules.to_credit)."""
     invoiced, credited = contract_invoiced(contract)
     if not invoiced:
         return ZERO
-    return max(min(returned_value(contract), invoiced) - credited, ZERO)
+    return rules.to_credit(
+        invoiced=invoiced,
+        credited=credited,
+        returned=returned_value(contract),
+        net_shipped=net_shipped_value(contract),
+        before_delivery=contract.invoice_before_delivery,
+    )
 
 
 def account_receivable(account_id: int) -> Decimal:

@@ -19,7 +19,7 @@ from shipping.progress import net_shipped_value
 from staff.choices import Role
 from staff.permissions import may_in_any_office
 
-from . import figures, rules
+from . import figures
 
 LIST_LIMIT = 200
 
@@ -61,17 +61,16 @@ class ContractFigures:
 def contract_figures(contract, *, excluding_request: int | None = None) -> ContractFigures:
     invoiced, credited = figures.contract_invoiced(contract)
     shipped_net = net_shipped_value(contract)
+    # figures.invoiceable's sum, from the figures read once here
+    cap = figures.invoice_cap(contract, shipped_net=shipped_net)
+    held = figures.held_by_requests(contract, excluding=excluding_request)
     return ContractFigures(
         total=contract.total,
         shipped_net=shipped_net,
-        cap=rules.invoice_cap(
-            shipped_net_value=shipped_net,
-            contract_total=contract.total,
-            before_delivery=contract.invoice_before_delivery,
-        ),
+        cap=cap,
         invoiced=invoiced - credited,
-        held=figures.held_by_requests(contract, excluding=excluding_request),
-        left=figures.invoiceable(contract, excluding_request=excluding_request),
+        held=held,
+        left=max(cap - (invoiced - credited) - held, Decimal("0.00")),
         before_delivery=contract.invoice_before_delivery,
     )
 

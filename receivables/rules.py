@@ -51,6 +51,30 @@ def invoice_cap(
     return contract_total if before_delivery else shipped_net_value
 
 
+def to_credit(
+    *,
+    invoiced: Decimal,
+    credited: Decimal,
+    returned: Decimal,
+    net_shipped: Decimal,
+    before_delivery: bool,
+) -> Decimal:
+    """R-13.5, R-14.3: what a red-letter invoice still has to credit because invoiced goods
+    came back: the value received back, capped by what was invoiced, less what red-letter
+    invoices have credited. Invoiced on delivery, also never less than the excess over the
+    value shipped net of returns (R-14.2: invoiced net of red-letter invoices may not exceed
+    it), never more than the value received back: a red-letter invoice issued for another
+    reason (a price corrected, then invoiced again) never hides a later return."""
+    zero = Decimal("0.00")
+    if not invoiced or not returned:
+        return zero
+    received_back = min(returned, invoiced) - credited
+    if before_delivery:
+        return max(received_back, zero)
+    over_shipped = min(returned, invoiced - credited - net_shipped)
+    return max(received_back, over_shipped, zero)
+
+
 def tax_part(amount: Decimal, *, total: Decimal, tax_total: Decimal) -> Decimal:
     """The tax in a tax-inclusive amount taken from a contract, at the contract's own ratio."""
     if not total:

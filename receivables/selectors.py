@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from staff.choices import Role
 from staff.permissions import office_ids_of
 
+from .choices import RunStatus  # jobs
 from .models import (
     CollectionNotice,
     CollectionRequest,
@@ -91,8 +92,17 @@ def handovers_visible_to(user) -> QuerySet[Handover]:
     return qs.filter(received_by=user)
 
 
+# BEGIN jobs
 def statements_visible_to(user) -> QuerySet[Statement]:
-    return visible_to(Statement.objects.all(), user)
+    """R-15.6: only the statements of a finished set: made by hand (no run) or by a run that
+    is done. A run still going, or one whose worker was killed, has committed some batches
+    but not all: those stay out of every page and the API until the run (or a later run of
+    the branch and half, which takes them over) finishes (issue 21)."""
+    complete = Q(run__isnull=True) | Q(run__status=RunStatus.DONE)
+    return visible_to(Statement.objects.filter(complete), user)
+
+
+# END jobs
 
 
 def notices_visible_to(user) -> QuerySet[CollectionNotice]:

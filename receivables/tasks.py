@@ -16,10 +16,10 @@ def dunning_task(now: str | None = None) -> int:
 
 
 @app.task(name=GENERATE)
-def generate_statements(run_id: int, now: str | None = None) -> int:
-    """R-15.6: a branch's statements of a half year (StatementRun `run_id`); returns how many
-    were made."""
-    return statements.statements_generate(run_id=run_id, now=parse_now(now)).created
+def generate_statements(run_id: int, now: str | None = None, batch: int = statements.BATCH) -> int:
+    """R-15.6: a branch's statements of a half year (StatementRun `run_id`), `batch` accounts
+    per transaction; returns how many were made."""
+    return statements.statements_generate(run_id=run_id, now=parse_now(now), batch=batch).created
 
 
 def queue_generation(run_id: int) -> None:

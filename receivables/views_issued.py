@@ -20,7 +20,9 @@ from rest_framework.exceptions import ValidationError
 
 from accounts.models import Account
 from common.errors import DomainError
+from contracts.models import SalesContract
 from shipping.models import OutboundLine
+from shipping.progress import net_shipped_values
 from staff.permissions import may
 
 from . import figures, rules
@@ -321,8 +323,7 @@ def _received_back_values(contract_ids) -> dict[int, Decimal]:
 @require_GET
 def to_credit_list(request):
     """R-13.5, R-14.3: the contracts whose invoiced goods came back and still need a red-letter
-    invoice (the value received back, capped by what was invoiced, less what red-letter
-    invoices credited), each with the invoice to credit; for finance and managers."""
+    invoice (rules.to_credit), each with the invoice to credit; for finance and managers."""
     user = request.user
     if not may_read_office(user):
         raise PermissionDenied
@@ -337,14 +338,26 @@ def to_credit_list(request):
     )
     sums = {r["contract_id"]: r for r in per_contract}
     back = _received_back_values(list(sums))
+    ids = [contract_id for contract_id in back if sums[contract_id]["invoiced"]]
+    net = net_shipped_values(ids)
+    before = set(
+        SalesContract.objects.filter(pk__in=ids, invoice_before_delivery=True).values_list(
+            "pk", flat=True
+        )
+    )
     due = {}
-    for contract_id, value in back.items():
-        invoiced = sums[contract_id]["invoiced"] or ZERO
+    for contract_id in ids:
+        invoiced = sums[contract_id]["invoiced"]
         credited = sums[contract_id]["credited"] or ZERO
-        if invoiced:
-            amount = max(min(value, invoiced) - credited, ZERO)
-            if amount > 0:
-                due[contract_id] = (invoiced, credited, value, amount)
+        amount = rules.to_credit(
+            invoiced=invoiced,
+            credited=credited,
+            returned=back[contract_id],
+            net_shipped=net.get(contract_id, ZERO),
+            before_delivery=contract_id in before,
+        )
+        if amount > 0:
+            due[contract_id] = (invoiced, credited, back[contract_id], amount)
     candidates = figures.with_open_amount(
         invoices_visible_to(user)
         .filter(contract_id__in=list(due), red_of__isnull=True)

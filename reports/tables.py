@@ -24,6 +24,8 @@ TEXT, INT, MONEY, PERCENT = "text", "int", "money", "percent"
 BAR, LINE, FUNNEL = "bar", "line", "funnel"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FORMATS = {INT: "0", MONEY: "#,##0.00", PERCENT: "0.0%"}
+# a page shows at most this many rows of a table; its totals and the Excel file cover them all
+PAGE_ROWS = 500
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,13 @@ class Table:
 
     @property
     def html_rows(self) -> list[list[tuple[Col, str]]]:
-        return [[(c, c.display(row.get(c.key))) for c in self.columns] for row in self.rows]
+        """The rows the page shows: the first PAGE_ROWS (the Excel file has them all)."""
+        shown = self.rows[:PAGE_ROWS]
+        return [[(c, c.display(row.get(c.key))) for c in self.columns] for row in shown]
+
+    @property
+    def rows_not_shown(self) -> int:
+        return max(len(self.rows) - PAGE_ROWS, 0)
 
     @property
     def html_totals(self) -> list[tuple[Col, str]] | None:

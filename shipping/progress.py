@@ -151,3 +151,16 @@ def net_shipped_value(contract) -> Decimal:
         if p.line.quantity:
             total += (p.line.amount * p.net_shipped / p.line.quantity).quantize(Decimal("0.01"))
     return total
+
+
+def net_shipped_values(contract_ids) -> dict[int, Decimal]:
+    """net_shipped_value of several contracts, in one query."""
+    rows = with_progress(ContractLine.objects.filter(contract_id__in=contract_ids)).values_list(
+        "contract_id", "amount", "quantity", "shipped", "received_back"
+    )
+    totals: dict[int, Decimal] = {}
+    for contract_id, amount, quantity, shipped, back in rows:
+        if quantity:
+            value = (amount * (shipped - back) / quantity).quantize(Decimal("0.01"))
+            totals[contract_id] = totals.get(contract_id, Decimal("0.00")) + value
+    return totals

@@ -499,7 +499,10 @@ def order_ship(*, actor, order: OutboundOrder, lines: list[LineInput], now) -> S
         raise ValidationError({"lines": [_("Add at least one line.")]})
     if len(lines) > MAX_LINES:
         raise ValidationError({"lines": [_("At most 200 lines.")]})
-    order_lines = list(order.lines.select_for_update().select_related("product").order_by("pk"))
+    # of=self: the joined products are not locked (two orders sharing products would lock
+    # them in different orders and deadlock); the stock balances are locked by stock_moves
+    lines_query = order.lines.select_for_update(of=("self",)).select_related("product")
+    order_lines = list(lines_query.order_by("pk"))
     by_product: dict[int, list[OutboundLine]] = {}
     for ol in order_lines:
         by_product.setdefault(ol.product_id, []).append(ol)

@@ -1,4 +1,7 @@
-"""The stock invariant (R-10.3): every balance equals the sum of its ledger lines."""
+"""The stock invariants (R-10.3), for `manage.py reconcile`: every balance equals the sum of its
+ledger lines, and neither a balance nor any line's balance after it is below zero (the CHECKs
+hold both; a constraint dropped or a row written around them is reported here). That each
+outbound order's moves are its shipments is shipping.reconcile's."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -60,5 +63,23 @@ def stock_mismatches(offices=None) -> list[Mismatch]:
             f"moves {r['total']} without a balance",
         )
         for r in orphans
+    ]
+    return found + negative_mismatches(offices)
+
+
+def negative_mismatches(offices=None) -> list[Mismatch]:
+    """Each balance below zero, and each ledger line whose balance after it is."""
+    scope = Q() if offices is None else Q(warehouse__office__in=offices)
+    found = [
+        Mismatch("stock", f"{w}/{p}", f"on hand {on_hand} is negative")
+        for w, p, on_hand in StockBalance.objects.filter(scope, on_hand__lt=0)
+        .order_by("warehouse_id", "product_id")
+        .values_list("warehouse__code", "product__code", "on_hand")
+    ]
+    found += [
+        Mismatch("stock", f"{w}/{p}", f"move {pk} leaves {after} on hand, below zero")
+        for pk, w, p, after in StockMove.objects.filter(scope, balance_after__lt=0)
+        .order_by("pk")
+        .values_list("pk", "warehouse__code", "product__code", "balance_after")
     ]
     return found

@@ -283,40 +283,34 @@ def _run(request, plan, action, success: str):
     )
 
 
-@login_required
-@require_POST
-def plan_refresh(request, pk: int):
+def _author_action(request, pk: int, service, message: str):
+    """One of the author's own moves on their plan (refresh, submit, withdraw)."""
     plan = _plan_or_404(request.user, pk)
     _author_or_403(request.user, plan)
     return _run(
         request,
         plan,
-        lambda: services.work_plan_refresh(plan=plan, actor=request.user, now=timezone.now()),
-        _("The visits are taken again from the visit plan."),
+        lambda: service(plan=plan, actor=request.user, now=timezone.now()),
+        message,
     )
 
 
 @login_required
 @require_POST
+def plan_refresh(request, pk: int):
+    message = _("The visits are taken again from the visit plan.")
+    return _author_action(request, pk, services.work_plan_refresh, message)
+
+
+@login_required
+@require_POST
 def plan_submit(request, pk: int):
-    plan = _plan_or_404(request.user, pk)
-    _author_or_403(request.user, plan)
-    return _run(
-        request,
-        plan,
-        lambda: services.work_plan_submit(plan=plan, actor=request.user, now=timezone.now()),
-        _("Submitted: the branch manager approves it."),
+    return _author_action(
+        request, pk, services.work_plan_submit, _("Submitted: the branch manager approves it.")
     )
 
 
 @login_required
 @require_POST
 def plan_cancel(request, pk: int):
-    plan = _plan_or_404(request.user, pk)
-    _author_or_403(request.user, plan)
-    return _run(
-        request,
-        plan,
-        lambda: services.work_plan_cancel(plan=plan, actor=request.user, now=timezone.now()),
-        _("The plan is withdrawn."),
-    )
+    return _author_action(request, pk, services.work_plan_cancel, _("The plan is withdrawn."))

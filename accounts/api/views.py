@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from common.errors import conflict_response
 from staff.permissions import may, may_in_any_office
 
 from .. import services
@@ -79,7 +80,9 @@ class AccountViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         )
         return Response(AccountSerializer(account).data)
 
-    @extend_schema(request=None, responses={200: AccountSerializer})
+    @extend_schema(
+        request=None, responses={200: AccountSerializer, 409: conflict_response("not_draft")}
+    )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         account = self.get_object()

@@ -9,6 +9,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from common.errors import conflict_response
 from staff.permissions import may, may_in_any_office
 
 from .. import services
@@ -99,7 +100,10 @@ class SalesContractViewSet(
         )
         return Response(SalesContractSerializer(contract).data)
 
-    @extend_schema(request=None, responses={200: SalesContractSerializer})
+    @extend_schema(
+        request=None,
+        responses={200: SalesContractSerializer, 409: conflict_response("not_draft", "no_lines")},
+    )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """R-8: draft → pending, the chain's first step waiting for its approver."""

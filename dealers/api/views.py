@@ -21,6 +21,18 @@ from . import serializers as s
 NOT_FOUND = OpenApiResponse(description=str(_("Not found, or not yours to see.")))
 
 
+def _move_schema(body_class):
+    """The schema of a move of a dispute: its body, the dispute back, or 404/409."""
+    return extend_schema(
+        request=body_class,
+        responses={
+            200: s.DealerDisputeSerializer,
+            404: NOT_FOUND,
+            409: conflict_response("invalid_transition"),
+        },
+    )
+
+
 def _refuse_unless(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
@@ -96,40 +108,19 @@ class DealerDisputeViewSet(
         )
         return Response(self._out(dispute))
 
-    @extend_schema(
-        request=s.NoteSerializer,
-        responses={
-            200: s.DealerDisputeSerializer,
-            404: NOT_FOUND,
-            409: conflict_response("invalid_transition"),
-        },
-    )
+    @_move_schema(s.NoteSerializer)
     @action(detail=True, methods=["post"])
     def help(self, request, pk=None):
         """R-17.5: the dealer's salesperson helps settle it (open → helping), with a note."""
         return self._move(request, s.NoteSerializer, "note", services.dispute_help)
 
-    @extend_schema(
-        request=s.ReasonSerializer,
-        responses={
-            200: s.DealerDisputeSerializer,
-            404: NOT_FOUND,
-            409: conflict_response("invalid_transition"),
-        },
-    )
+    @_move_schema(s.ReasonSerializer)
     @action(detail=True, methods=["post"])
     def escalate(self, request, pk=None):
         """R-17.5: the salesperson escalates it to the branch manager, who is told."""
         return self._move(request, s.ReasonSerializer, "reason", services.dispute_escalate)
 
-    @extend_schema(
-        request=s.ResolutionSerializer,
-        responses={
-            200: s.DealerDisputeSerializer,
-            404: NOT_FOUND,
-            409: conflict_response("invalid_transition"),
-        },
-    )
+    @_move_schema(s.ResolutionSerializer)
     @action(detail=True, methods=["post"])
     def settle(self, request, pk=None):
         """R-17.5: settled with how: the salesperson while helping, the manager once escalated."""

@@ -102,13 +102,16 @@ class ReceiptViewSet(_ReadOnly):
 
     @extend_schema(
         request=s.AllocateSerializer,
+        parameters=[idempotency.PARAMETER],
         responses={
             200: s.ReceiptSerializer,
             404: NOT_FOUND,
             409: conflict_response("reversed", "nothing_left", "nothing_open"),
+            422: idempotency.REUSED,
         },
     )
     @action(detail=True, methods=["post"])
+    @idempotency.idempotent
     def allocate(self, request, pk=None):
         """R-15.3: set what is left of a receipt against invoices (oldest due first unless
         chosen)."""
@@ -131,13 +134,16 @@ class ReceiptViewSet(_ReadOnly):
 
     @extend_schema(
         request=s.ReverseSerializer,
+        parameters=[idempotency.PARAMETER],
         responses={
             201: s.ReceiptSerializer,
             404: NOT_FOUND,
             409: conflict_response("reversal", "already_reversed", "refunded"),
+            422: idempotency.REUSED,
         },
     )
     @action(detail=True, methods=["post"])
+    @idempotency.idempotent
     def reverse(self, request, pk=None):
         """R-15.3: a receipt entered wrongly is reversed by a new entry (never edited)."""
         receipt = self.get_object()

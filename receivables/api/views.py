@@ -95,8 +95,14 @@ class InvoiceRequestViewSet(_ReadOnly):
 
     @extend_schema(
         request=s.InvoiceRequestCreateSerializer,
-        responses={201: s.InvoiceRequestSerializer, 409: conflict_response("contract_not_signed")},
+        parameters=[idempotency.PARAMETER],
+        responses={
+            201: s.InvoiceRequestSerializer,
+            409: conflict_response("contract_not_signed"),
+            422: idempotency.REUSED,
+        },
     )
+    @idempotency.idempotent
     def create(self, request):
         """R-14.1: a draft invoice request on a signed contract; `400` when it would take the
         contract's invoices over the value shipped net of returns (R-14.2)."""

@@ -161,6 +161,13 @@ def _batch(run_id: int, now, size: int) -> bool:
             .values_list("pk", flat=True)[:size]
         )
         if not ids:
+            # BEGIN jobs
+            # The set is complete: it shows from this commit on (selectors.statements_visible_to
+            # hides the statements of runs not done), the failed runs' before it taken over.
+            Statement.objects.filter(
+                office_id=run.office_id, period=run.period, run__status=RunStatus.FAILED
+            ).update(run=run)
+            # END jobs
             run.status, run.finished_at, run.done = RunStatus.DONE, now, run.total
             run.save(update_fields=["status", "finished_at", "done"])
             return False
@@ -189,7 +196,14 @@ def statements_generate(*, run_id: int, now: datetime.datetime, batch: int = BAT
     """R-15.6: make the run's statements, a batch of accounts per transaction, committing the
     progress (done of total) with each. An account that has its statement of the period is
     skipped, so running it again makes nothing new. On an error the run is marked failed with
-    it (the batches committed stay) and the error is raised again."""
+    it (the batches committed stay) and the error is raised again.
+
+    No half-made set is ever shown (issue 21): the committed batches of a run that is not done
+    are hidden from users (selectors.statements_visible_to). A worker killed mid-way leaves
+    the run running; its task, acknowledged late, is delivered again and goes on from the
+    cursor. A failed run's statements are taken over by the next run of the branch and half
+    when it is done. Two deliveries at once take turns on the run's row lock, and the unique
+    (account, period) with ON CONFLICT DO NOTHING makes one statement per account."""
     run = _begin(run_id, now)
     if run.status != RunStatus.RUNNING:
         return run

@@ -31,13 +31,14 @@ def left_to_write_off(invoice: Invoice, *, excluding: int | None = None):
 
 
 def _over_left(amount, left) -> ValidationError:
-    return ValidationError(
-        {
-            "amount": [
-                _("Over what remains of the invoice: %(left)s yuan.") % {"left": f"{left:,.2f}"}
-            ]
-        }
-    )
+    if left <= 0:
+        # a payment came in while other write-offs were waiting: they hold all that is open
+        message = _(
+            "Write-offs waiting for approval already hold all that is open on this invoice."
+        )
+    else:
+        message = _("Over what remains of the invoice: %(left)s yuan.") % {"left": f"{left:,.2f}"}
+    return ValidationError({"amount": [message]})
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from common import idempotency
 from common.errors import conflict_response
 from contracts.selectors import contracts_visible_to
 from staff.choices import Role
@@ -230,11 +231,14 @@ class OutboundOrderViewSet(
 
     @extend_schema(
         request=OutboundOrderCreateSerializer,
+        parameters=[idempotency.PARAMETER],
         responses={
             201: OutboundOrderSerializer,
             409: conflict_response("already_issued", "not_approved", "contract_not_signed"),
+            422: idempotency.REUSED,
         },
     )
+    @idempotency.idempotent
     def create(self, request):
         """R-13.2: the clerk issues the outbound order of an approved demand request; R-13.5:
         with `return`, the red outbound order of an approved return."""
@@ -267,13 +271,16 @@ class OutboundOrderViewSet(
 
     @extend_schema(
         request=ShipSerializer,
+        parameters=[idempotency.PARAMETER],
         responses={
             200: OutboundOrderSerializer,
             404: NOT_FOUND,
             409: conflict_response("order_closed", "insufficient_stock"),
+            422: idempotency.REUSED,
         },
     )
     @action(detail=True, methods=["post"])
+    @idempotency.idempotent
     def ship(self, request, pk=None):
         """R-13.3: ship all or part (a red order: receive the goods back); `409` code
         `insufficient_stock` when the warehouse does not hold enough."""

@@ -2,7 +2,8 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
@@ -26,6 +27,13 @@ class WarehouseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             raise PermissionDenied
         return super().list(request, *args, **kwargs)
 
+    @extend_schema(
+        request=WarehouseSerializer,
+        responses={
+            201: WarehouseSerializer,
+            404: OpenApiResponse(description=str(_("Not found, or not yours to see."))),
+        },
+    )
     def create(self, request):
         """R-10.3: a new warehouse of one of the user's branches; its keeper, if named, a
         warehouse keeper of that branch (400 otherwise)."""

@@ -152,3 +152,23 @@ def test_the_inbox_reads_a_bounded_number_of_queries(
         r = client.get("/approvals/inbox/")
     assert len(r.context["items"]) == 12
     assert GradeChange.objects.filter(status="pending").count() == 6
+
+
+def test_a_long_inbox_is_paged_oldest_first(client, office, salesperson, manager):
+    """R-8.4 at a branch's month end: 30 waiting steps are shown 25 to a page, oldest first,
+    the count saying all 30; the second page holds the last 5."""
+    accounts = []
+    for n in range(30):
+        account = AccountFactory(office=office, author=salesperson, name=f"待审客户{n:02d}")
+        approval_submit(document=account, actor=salesperson, now=T0 + datetime.timedelta(minutes=n))
+        accounts.append(account)
+    client.force_login(manager)
+    first = client.get("/approvals/inbox/")
+    assert [i["document"].pk for i in first.context["items"]] == [a.pk for a in accounts[:25]]
+    text = first.content.decode()
+    assert '<span class="count">30</span>' in text and "1 / 2" in text and "page=2" in text
+    second = client.get("/approvals/inbox/", {"page": "2"})
+    assert [i["document"].pk for i in second.context["items"]] == [a.pk for a in accounts[25:]]
+    # a page number out of range or not a number gives the nearest page, never an error
+    assert client.get("/approvals/inbox/", {"page": "99"}).context["page_obj"].number == 2
+    assert client.get("/approvals/inbox/", {"page": "x"}).context["page_obj"].number == 1

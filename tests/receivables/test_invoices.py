@@ -10,6 +10,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from approvals.services import approval_decide
@@ -546,6 +548,35 @@ def test_a_red_invoice_for_returned_goods_clears_what_is_to_credit(
     )
     assert figures.to_credit(shipped) == 0
     assert figures.contract_invoiced(shipped) == (M("2250.00"), M("200.00"))
+
+
+def test_a_red_invoice_for_a_price_correction_never_hides_a_later_return(
+    shipped, salesperson, finance, product, people, clerk, warehouse, depot
+):
+    """R-14.2, R-14.3: invoiced in full, corrected by a red-letter invoice and invoiced again
+    for the corrected part; then goods come back. The contract is invoiced over what stayed
+    shipped, so a red-letter invoice is still needed for the goods returned."""
+    invoice = issued_invoice(shipped, now=NOW, ship=False, finance=finance)
+    red(invoice, finance, "500.00", number="R-5")
+    issued_invoice(shipped, now=NOW, ship=False, finance=finance, amount=M("500.00"))
+    assert figures.contract_invoiced(shipped) == (M("2750.00"), M("500.00"))
+    assert figures.to_credit(shipped) == 0
+    give_back(
+        shipped,
+        product,
+        "2",
+        people=people,
+        salesperson=salesperson,
+        clerk=clerk,
+        keeper=warehouse,
+        depot=depot,
+    )
+    assert figures.to_credit(shipped) == M("200.00")
+    client = Client()
+    client.force_login(finance)
+    page = client.get(reverse("receivables:to_credit"))
+    assert page.status_code == 200
+    assert [r["to_credit"] for r in page.context["rows"]] == [M("200.00")]
 
 
 # ---------------------------------------------------------------- signature and questions

@@ -35,7 +35,7 @@ from contracts.factories import approved_account, line, make_product, signed
 from receivables import figures, reconcile
 from receivables.choices import InvoiceRequestStatus, InvoiceType
 from receivables.models import Invoice, InvoiceRequest, LedgerLine, Receipt
-from receivables.services import invoices, receipts
+from receivables.services import invoices, receipts, writeoffs
 from receivables.services.receipts import AllocationInput
 from shipping.factories import decide_all, decide_next, ship_everything
 from shipping.progress import net_shipped_value
@@ -383,8 +383,10 @@ class ReceivablesMachine(RuleBasedStateMachine):
         refused (409) when the invoice no longer has that much open."""
         invoice = self._pick(self.ordinary(), i)
         remains = figures.open_amount(invoice)
-        amount = _amount(kind, remains, given)
-        if not ZERO < amount <= remains:
+        # a write-off refused by the executive earlier is still waiting and holds its amount
+        writable = writeoffs.left_to_write_off(invoice)
+        amount = _amount(kind, writable, given)
+        if not ZERO < amount <= writable:
             self.refused(
                 ValidationError,
                 lambda: receipts.write_off_create(

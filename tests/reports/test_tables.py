@@ -7,7 +7,9 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
+from django.utils import translation
 
 from reports.tables import (
     BAR,
@@ -108,3 +110,37 @@ def test_respond_serves_chart_data_and_excel_from_the_same_tables(fmt, content_t
         )
     else:
         assert json.loads(response.content)["charts"][0]["labels"] == ["报纸", "网络"]
+
+
+def test_a_long_table_shows_its_first_rows_and_the_excel_file_has_every_row():
+    """A branch of thousands of accounts: the page shows the first PAGE_ROWS and says how
+    many more the Excel file holds; the totals and the file count every row."""
+    from reports.tables import PAGE_ROWS
+
+    rows = [
+        {"name": f"客户{i:05d}", "visits": 1, "amount": Decimal("1.00")}
+        for i in range(PAGE_ROWS + 7)
+    ]
+    long = Table("long", "Long", COLUMNS, rows, totals_of(rows, COLUMNS, "name", "Total"))
+    assert len(long.html_rows) == PAGE_ROWS and long.rows_not_shown == 7
+    assert [v for _, v in long.html_totals][:3] == [
+        "Total",
+        str(PAGE_ROWS + 7),
+        f"{PAGE_ROWS + 7}.00",
+    ]
+    request = RequestFactory().get("/report/")
+    request.user = AnonymousUser()
+    with translation.override("en"):
+        page = respond(
+            request, "reports/partials/tables.html", {}, [long], filename="long", heading=["H"]
+        )
+    text = page.content.decode()
+    assert "客户00499" in text and "客户00500" not in text
+    assert "7 more rows are in the Excel file" in text
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook([long], ["H"]))).active
+    names = [
+        row[0]
+        for row in sheet.iter_rows(values_only=True)
+        if row and str(row[0]).startswith("客户")
+    ]
+    assert len(names) == PAGE_ROWS + 7

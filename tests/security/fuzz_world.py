@@ -50,6 +50,11 @@ from staff.factories import OfficeFactory, UserFactory
 from staff.models import Office, User
 
 ROLES = ["secretary", "salesperson", "manager", "director", "finance", "warehouse"]
+# the second part's people who use the API (issue 21): the branch's clerk, technician,
+# purchasing and the company's executive, and the branch's own manager and salesperson, who
+# see (and act on) the branch's accounts, contracts, requests, invoices … that the demo
+# office's manager and salesperson above cannot. The assistant has no API (pages only).
+API_ROLES = [*ROLES, "clerk", "technician", "purchasing", "executive", "bmanager", "rep"]
 # the demo user who plays each role
 ROLE_USER = {
     "secretary": "secretary",
@@ -58,6 +63,12 @@ ROLE_USER = {
     "director": "director",
     "finance": "finance",
     "warehouse": "warehouse",  # of the demo's sales branch (R-10.3)
+    "clerk": "clerk",
+    "technician": "technician",
+    "purchasing": "purchasing",
+    "executive": "executive",
+    "bmanager": "bmanager",
+    "rep": "rep1",
 }
 
 
@@ -262,6 +273,9 @@ def pools() -> dict[str, list[int]]:
         "statements": ids(Statement),
         # R-16: the demo branch's after-sales, complaints, expenses, fees, penalties
         **_r16_pools(ids),
+        # BEGIN secb
+        **_second_part_pools(ids),
+        # END secb
     }
 
 
@@ -281,3 +295,46 @@ def _r16_pools(ids) -> dict[str, list[int]]:
         "penalties": ids(Penalty),
         "escalations": ids(Escalation),
     }
+
+
+# BEGIN secb
+def _second_part_pools(ids) -> dict[str, list[int]]:
+    """The rest of the second part (issue 21): approvals, quotes and enquiries (R-8, R-11),
+    products, warehouses and contract lines (R-10, R-12), the shipping documents (R-13), the
+    technicians' ratings (R-16), targets, work plans and dealer disputes (R-17), the accounts'
+    contacts: what the paths and bodies name, so that the fuzzer gets past the lookups."""
+    from accounts.models import Contact
+    from aftersales.models import TechnicianRating
+    from approvals.models import Approval
+    from catalog.models import Product
+    from contracts.models import ContractLine
+    from dealers.models import DealerDispute
+    from quotes.models import Enquiry, EnquiryQuestion, Quote, QuoteLine
+    from shipping.models import Confirmation, DemandRequest, OutboundOrder, ReturnRequest
+    from stock.models import Warehouse
+    from targets.models import SalesTarget, TargetExplanation
+    from workplans.models import WorkPlan
+
+    return {
+        "approvals": ids(Approval),
+        "enquiries": ids(Enquiry),
+        "enquiry_questions": ids(EnquiryQuestion),
+        "quotes": ids(Quote),
+        "quote_lines": ids(QuoteLine),
+        "products": ids(Product),
+        "warehouses": ids(Warehouse),
+        "contract_lines": ids(ContractLine),
+        "contacts": ids(Contact),
+        "demand_requests": ids(DemandRequest),
+        "outbound_orders": ids(OutboundOrder),
+        "confirmations": ids(Confirmation),
+        "returns": ids(ReturnRequest),
+        "technician_ratings": ids(TechnicianRating),
+        "targets": ids(SalesTarget),
+        "target_explanations": ids(TargetExplanation),
+        "work_plans": ids(WorkPlan),
+        "dealer_disputes": ids(DealerDispute),
+    }
+
+
+# END secb

@@ -183,6 +183,9 @@ def _deals(office, seller, customers, now, clerk_of_money, manager) -> dict[str,
     return out
 
 
+# seca (issue 21): each scope's accounts carry its mark in their names; a salesperson never reads
+# another salesperson's account, anywhere
+ACCOUNT_MARK = {"own": "（本人户）", "peer": "（同事户）", "other": "（他店户）"}
 PRODUCT_COST = Decimal("61.37")  # shown to managers, directors, executives and finance only
 
 
@@ -377,7 +380,10 @@ def build_world() -> World:
     from approvals.services import approval_submit
 
     world.objects["account"] = {
-        scope: AccountFactory(office=world.office(scope), author=owners[scope]) for scope in SCOPES
+        scope: AccountFactory(
+            office=world.office(scope), author=owners[scope], name=f"客户公司{ACCOUNT_MARK[scope]}"
+        )
+        for scope in SCOPES
     }
     for account in world.objects["account"].values():
         approval_submit(document=account, actor=account.author, now=now)
@@ -409,7 +415,9 @@ def build_world() -> World:
             plan_with_line(
                 world.office(scope),
                 owners[scope],
-                account_of(world.office(scope), owners[scope], name="计划拜访客户"),
+                account_of(
+                    world.office(scope), owners[scope], name=f"计划拜访客户{ACCOUNT_MARK[scope]}"
+                ),
                 now=now,
             ),
             now=now,
@@ -441,7 +449,10 @@ def build_world() -> World:
 
     for scope in SCOPES:
         sold_to = AccountFactory(
-            office=world.office(scope), author=owners[scope], status="approved", name="报价客户"
+            office=world.office(scope),
+            author=owners[scope],
+            status="approved",
+            name=f"报价客户{ACCOUNT_MARK[scope]}",
         )
         enquiry = quotes.enquiry_log(
             actor=owners[scope], account=sold_to, source="来电", now=now,
@@ -471,7 +482,8 @@ def build_world() -> World:
     world.objects["sales_contract"] = {}
     for scope in SCOPES:
         buyer = AccountFactory(
-            office=world.office(scope), author=owners[scope], status="approved", name="合同客户",
+            office=world.office(scope), author=owners[scope], status="approved",
+            name=f"合同客户{ACCOUNT_MARK[scope]}",
             credit_limit=Decimal("100000.00"),
         )  # fmt: skip
         contract = contract_signed(

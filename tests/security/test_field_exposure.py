@@ -61,10 +61,12 @@ from reports.forms import cell_name
 from reports.models import Fine, MeetingProblem, PeriodReport, WorkDiary
 from reports.services import diary_submit
 from staff.factories import OfficeFactory, UserFactory
+from tests.aftersales import exposure_fixtures as r16_fixtures  # seca
 from tests.contracts import exposure_fixtures as contract_fixtures
 from tests.quotes import exposure_fixtures as quote_fixtures
 from tests.receivables import exposure_fixtures as receivables_fixtures
 from tests.shipping import exposure_fixtures as shipping_fixtures
+from tests.workplans import exposure_fixtures as r17_fixtures  # seca
 from workspace.roles import WORK_PAGES
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -657,8 +659,11 @@ APPS |= {"quotes"}  # enquiries and quotes (R-11)
 APPS |= {"contracts"}  # sales contracts (R-12)
 APPS |= {"shipping"}  # shipping and returns (R-13)
 APPS |= {"receivables"}  # invoicing and receivables (R-14, R-15)
+APPS |= {"aftersales", "escalations", "expenses", "specialfees"}  # seca: R-16, R-7.3
+APPS |= {"targets", "workplans", "dealers"}  # seca: R-17
 UNTRACKED_COLUMNS = ("password",)  # salted anew by each request that sets one
 UNTRACKED_COLUMNS += ("scan",)  # an uploaded file's stored name: random for each upload
+UNTRACKED_COLUMNS += ("file", "image")  # seca: R-16's photos' stored names, the same
 
 
 def hostile_fields(world) -> dict:
@@ -778,6 +783,19 @@ def hostile_fields(world) -> dict:
         "customer_told_at": LONG_AGO,
         "open_total": "0.00",
         "overdue_total": "0.00",
+        # BEGIN seca: R-16 — the step of a request, who works or handles it, the executive's
+        # form of payment, the promise, a document's total and its escalation (issue 21)
+        "state": "closed",
+        "technician": other,
+        "handler": other,
+        "payment_form": "cash",
+        "promised_at": LONG_AGO,
+        "promised_by": other,
+        "total": "99999.00",
+        "paid_reference": "HACK",
+        "escalated_by": other,
+        "withdrawn_at": LONG_AGO,
+        # END seca
     }
 
 
@@ -1058,6 +1076,10 @@ def api_specs(world) -> list[dict]:
         *contract_fixtures.api_specs(_contract_objects(world)),
         *shipping_fixtures.api_specs(_shipping_objects(world), TODAY),
         *receivables_fixtures.api_specs(_receivables_objects(world), TODAY),
+        # BEGIN seca: R-16's writing endpoints (issue 21)
+        *r16_fixtures.api_specs(_r16_objects(world), TODAY, world["users"]),
+        *r17_fixtures.api_specs(_r17_objects(world), TODAY, world["users"], world["sunny"]),
+        # END seca
         *_record_specs(world, "api"),
         {
             "name": "account-list",
@@ -1509,15 +1531,6 @@ R16_URLS = {
         *(f"special-fee-{n}" for n in ["detail", "pay", "payment-form", "promise", "submit"]),
     ),
 }
-R16_API_PREFIXES = (
-    "after-sales-",
-    "complaint-",
-    "technician-rating-",
-    "expense-",
-    "special-fee-",
-    "penalty-",
-    "escalation-",
-)
 # the URLs of a document's child rows: (model, (parent field, URL argument, URL names))
 R16_CHILD_URLS = {
     "aftersales.ServiceRequestPhoto": ("request", "photo_pk", ("aftersales:photo",)),
@@ -1650,6 +1663,19 @@ def _receivables_objects(world) -> dict:
     )
 
 
+# BEGIN seca
+def _r16_objects(world) -> dict:
+    """After-sales, complaints, expenses, special fees and a penalty of a's office, a
+    technician and an executive (tests/aftersales/exposure_fixtures.py), made once."""
+    return r16_fixtures.r16_world(office=world["sunny"], users=world["users"], now=T)
+
+
+def _r17_objects(world) -> dict:
+    """a's dealers, a dispute and a's monthly work plan (tests/workplans/exposure_fixtures.py)."""
+    return r17_fixtures.r17_world(office=world["sunny"], users=world["users"], now=T)
+
+
+# END seca
 def _quote_specs(world, specs) -> list[dict]:
     q = _quote_objects(world)
     return specs(q, q["account"], TODAY)
@@ -1756,7 +1782,11 @@ def page_specs(world) -> list[dict]:
     claim, released, waiting = o["a4_claim"].pk, o["released"].pk, o["waiting"].pk
     diary, fine, escalated = o["diary"].pk, o["fine"].pk, o["escalated"].pk
     store, product = _stock_objects(world)
+    # seca: R-16's and R-17's objects exist, so that test_csrf.py posts to their pages too
+    r16, r17 = _r16_objects(world), _r17_objects(world)
     return [
+        *r16_fixtures.page_specs(r16, TODAY, u),  # seca: R-16's page forms
+        *r17_fixtures.page_specs(r17, TODAY),  # seca: R-17's (work plans, dealers)
         *_plan_specs(world),
         *_account_page_specs(world),
         *_record_specs(world, "pages"),
@@ -2107,11 +2137,5 @@ def writing_api_names() -> set[str]:
 def test_every_writing_endpoint_of_the_api_is_tried(world, db):
     """The list above covers the API: a new create/update/action endpoint must join it."""
     tried = {spec["name"] for spec in api_specs(world)}
-    # R-16's writing endpoints (issue 19) are tried for mass assignment by
-    # tests/security/test_r16_abuse.py (status, totals, paid, the meal amount, the form of
-    # payment); joining them to this sweep is issue 21's
-    r16 = {n for n in writing_api_names() if n.startswith(R16_API_PREFIXES)}
-    # BEGIN r17: R-17's (issue 20) are tried by tests/security/test_r17_abuse.py
-    r16 |= {n for n in writing_api_names() if n.startswith(R17_API_PREFIXES)}
-    # END r17
-    assert writing_api_names() - {"api-token"} - r16 == tried
+    # seca: R-16's and R-17's writing endpoints are in the list too (issue 21)
+    assert writing_api_names() - {"api-token"} == tried

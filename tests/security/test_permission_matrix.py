@@ -24,6 +24,7 @@ masked, a change to the database by a refused request, or any 500. Each test pri
 whose status differs from the table without leaking are listed by a second assertion.
 """
 
+import dataclasses
 import datetime
 import io
 import json
@@ -42,9 +43,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from openpyxl import load_workbook
 from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 
 from tests.security.matrix_data import (
+    ACCOUNT_MARK,
     CONTRACT_MONEY,
     INSPECTED_REASON,
     PERSONAS,
@@ -157,9 +161,20 @@ def records_hidden(world: World, scope: str, persona: str) -> list[str]:
     return [text for s, text in RECORD_TEXT.items() if s not in readable.get(persona, set())]
 
 
+COST_READERS = {"MA", "DI", "FI", "EX"}  # R-10.1: catalog.rules.COST_READERS
+
+
+def accounts_hidden(persona: str) -> list[str]:
+    """R-9.1 (seca, issue 21): a salesperson reads their own accounts only, never a colleague's;
+    nobody but the director and the executive reads another office's (RULES.md, roles)."""
+    if persona in {"DI", "EX"}:
+        return []
+    return [ACCOUNT_MARK[s] for s in (("peer", "other") if persona == "SP" else ("other",))]
+
+
 def cost_hidden(world: World, scope: str, persona: str) -> list[str]:
     """R-10.1: a product's cost is shown to managers, directors, executives and finance only."""
-    return [] if persona in {"MA", "DI", "FI"} else [str(PRODUCT_COST)]
+    return [] if persona in COST_READERS else [str(PRODUCT_COST)]
 
 
 # ---------------------------------------------------------------- the table
@@ -680,13 +695,24 @@ def admin_skipped(name: str) -> bool:
 
 
 def _with_get_405(rows: list[Row]) -> list[Row]:
-    """GET on a URL that only takes POST or PUT: 405 for whoever is logged in."""
+    """GET on a URL that only takes POST or PUT: 405 for whoever is logged in (the sales
+    department's personas too on a row of the second part)."""
     read = {r.name for r in rows if r.method == "GET"}
     extra = []
     for row in rows:
         if row.name not in read and row.personas:
             read.add(row.name)
-            extra.append(Row(row.name, own=who(ALL, ok=405), kind=row.kind, kwargs=row.kwargs))
+            everyone = " ".join(PERSONAS) if row.second_part else ALL
+            column = who(everyone, ok=405)
+            extra.append(
+                Row(
+                    row.name,
+                    own=column,
+                    kind=row.kind,
+                    kwargs=row.kwargs,
+                    second_part=row.second_part,
+                )
+            )
     return rows + extra
 
 
@@ -1354,6 +1380,113 @@ SHIPPING_PAGES = [
     ),
 ]
 
+# BEGIN seca: issue 21 — the rows of R-8..R-12 written before the sales department's own
+# personas existed (approvals, accounts, visit plans and records, products, stock, enquiries,
+# quotes, contracts, the regulations) are tested as the technician, the executive and
+# purchasing too. Their columns were "refused" by default; what RULES give them instead:
+# every member reads the regulations, their approval inbox and the products (catalog.view;
+# the cost for the executive only, R-10.1); the technician and purchasing the enquiries that
+# ask them and the questions' queue (quotes.view_enquiries, quotes.answer: the matrix's
+# questions ask the technician); the executive every branch's quotes, enquiries and contracts
+# (quotes.view, contracts.view; R-8.5) but changes none of them (403: he sees them).
+SECOND_PART_NAMES = ("approvals:", "approval-", "accounts:", "account-", "visits:")
+SECOND_PART_NAMES += ("visit-record-", "catalog:", "product-", "stock", "warehouse-")
+SECOND_PART_NAMES += ("quotes:", "quote-", "enquiry-", "contracts:", "sales-contract-")
+SECOND_PART_NAMES += ("rules:",)
+EVERY_SCOPE = ("own", "peer", "other")
+_READ_BY_EVERYONE = {p: {s: 200 for s in EVERY_SCOPE} for p in ("TE", "EX", "PU")}
+_EX_READS = {"EX": {s: 200 for s in EVERY_SCOPE}}
+_EX_SEES = {"EX": {s: 403 for s in EVERY_SCOPE}}  # sees it, may not change it
+_TE_ASKED = {"TE": {"own": 200, "peer": 200}}  # asked on office A's enquiries (matrix_data)
+_TE_SEES = {"TE": {"own": 403, "peer": 403}}
+_QUEUE = {p: {"own": 200} for p in ("TE", "PU")}
+_EX_QUEUE = {"EX": {"own": 200}}
+SECOND_PART_SIGHT: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
+    **{
+        (name, "GET"): _READ_BY_EVERYONE
+        for name in ("rules:index", "approvals:inbox", "approval-inbox")
+        + ("catalog:list", "catalog:card", "product-list")
+    },
+    **{(n, "GET"): {**_QUEUE, **_EX_QUEUE} for n in ("quotes:enquiries", "enquiry-list")},
+    **{(n, "GET"): _QUEUE for n in ("quotes:questions", "enquiry-question-list")},
+    **{(n, "GET"): _EX_QUEUE for n in ("quotes:list", "quote-list")},
+    **{(n, "GET"): _EX_QUEUE for n in ("contracts:list", "sales-contract-list")},
+    **{(n, "GET"): {**_EX_READS, **_TE_ASKED} for n in ("quotes:enquiry", "enquiry-detail")},
+    **{
+        (name, "GET"): _EX_READS
+        for name in ("quotes:detail", "quote-detail", "contracts:detail")
+        + ("contracts:scan", "sales-contract-detail")
+    },
+    ("quotes:pdf", "GET"): {"EX": {s: 409 for s in EVERY_SCOPE}},  # not approved: not printed
+    **{
+        key: {**_EX_SEES, **_TE_SEES}
+        for key in (
+            ("quotes:enquiry_submit", "POST"),
+            ("quotes:enquiry_ask", "POST"),
+            ("enquiry-detail", "PATCH"),
+            ("enquiry-submit", "POST"),
+            ("enquiry-questions", "POST"),
+        )
+    },
+    **{
+        key: _EX_SEES
+        for key in (
+            ("quotes:edit", "GET"),
+            ("quotes:edit", "POST"),
+            ("quotes:edit_preview", "POST"),
+            ("quotes:submit", "POST"),
+            ("quotes:outcome", "POST"),
+            ("quote-detail", "PATCH"),
+            ("quote-submit", "POST"),
+            ("quote-outcome", "POST"),
+            ("contracts:edit", "GET"),
+            ("contracts:edit", "POST"),
+            ("contracts:submit", "POST"),
+            ("contracts:cancel", "GET"),
+            ("contracts:cancel", "POST"),
+            ("contracts:fulfil", "POST"),
+            ("contracts:close", "POST"),
+            ("contracts:file", "POST"),
+            ("sales-contract-detail", "PATCH"),
+            ("sales-contract-submit", "POST"),
+            ("sales-contract-cancel", "POST"),
+            ("sales-contract-file", "POST"),
+        )
+    },
+    # the technician answers the questions asked of them (an empty answer: 400); purchasing
+    # is not asked: not there
+    **{(n, "POST"): {"TE": {"own": OK, "peer": OK}} for n in ("quotes:answer",)},
+    ("enquiry-question-answer", "POST"): {
+        "TE": {"own": OK, "peer": OK, "other": 404},
+        "PU": {s: 404 for s in EVERY_SCOPE},
+    },
+}
+
+
+def second_part(rows: list[Row]) -> list[Row]:
+    """The rows of R-8..R-12 (SECOND_PART_NAMES) with the sales department's personas."""
+    done = []
+    for row in rows:
+        if row.second_part or not row.name.startswith(SECOND_PART_NAMES):
+            done.append(row)
+            continue
+        sight = SECOND_PART_SIGHT.get((row.name, row.method), {})
+        columns = {
+            scope: {**column, **{p: by[scope] for p, by in sight.items() if scope in by}}
+            for scope, column in row.scopes().items()
+        }
+        if row.name.startswith(("stock", "warehouse-")):  # R-13.2: quantities, not prices
+            columns["hidden"] = prices_hidden
+        done.append(dataclasses.replace(row, second_part=True, **columns))
+    return done
+
+
+def prices_hidden(world: World, scope: str, persona: str) -> list[str]:
+    """The contracts' prices and totals, for the warehouse keeper (shipping_hidden's part)."""
+    return [h for h in shipping_hidden(world, scope, persona) if h[0].isdigit()]
+
+
+# END seca
 PAGE_ROWS = _with_get_405(
     WORKSPACE
     + RECEPTION
@@ -1362,15 +1495,14 @@ PAGE_ROWS = _with_get_405(
     + DEALS
     + FINANCE
     + REPORTS
-    + SALES_DEPARTMENT
-    + CONTRACT_PAGES
+    + second_part(SALES_DEPARTMENT + CONTRACT_PAGES)  # seca
     + SHIPPING_PAGES
     + RECEIVABLES_PAGES
     + R16_PAGES
     + R17_PAGES  # r17: targets, work plans, dealers, the department reports
 )
 API_ROWS = _with_get_405(
-    API + CONTRACT_API + SHIPPING_API + RECEIVABLES_API + R16_API + R17_API  # r17
+    second_part(API + CONTRACT_API) + SHIPPING_API + RECEIVABLES_API + R16_API + R17_API  # r17
 )
 TABLE = PAGE_ROWS + API_ROWS + PUBLIC + ADMIN_ROWS
 
@@ -1443,6 +1575,8 @@ class Result:
     cells: int = 0
     leaks: list[str] = field(default_factory=list)
     mismatches: list[str] = field(default_factory=list)
+    # seca: the planted values where they may be read (the checks are not vacuous)
+    seen: set[str] = field(default_factory=set)
 
     def figure(self, what: str) -> str:
         return f"permission matrix: {self.cells} cells tested, leaks {len(self.leaks)} ({what})"
@@ -1479,10 +1613,20 @@ def _request(client: Client, row: Row, world: World, scope: str, persona: str, f
 
 
 def _text(response) -> str:
-    if response["Content-Type"] == "application/pdf":
-        pages = PdfReader(io.BytesIO(response.content)).pages
-        return "\n".join(page.extract_text() for page in pages)
-    return response.content.decode(errors="replace")
+    """What a user reads of a response: the page or JSON, an Excel file's cells, a PDF's text
+    (a stored file that is no PDF of ours, like the matrix's one-line scan: its bytes)."""
+    kind = response.get("Content-Type", "")
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if "spreadsheetml" in kind:  # seca: the exports' cells
+        book = load_workbook(io.BytesIO(body), read_only=True)
+        rows = (row for sheet in book.worksheets for row in sheet.iter_rows(values_only=True))
+        return "\n".join(str(v) for row in rows for v in row if v is not None)
+    if kind == "application/pdf":
+        try:
+            return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+        except PdfReadError:
+            pass
+    return body.decode(errors="replace")
 
 
 def run_cell(result: Result, client, row, world, scope, persona, expected, fmt=None) -> None:
@@ -1512,9 +1656,15 @@ def run_cell(result: Result, client, row, world, scope, persona, expected, fmt=N
         result.leaks.append(f"{where}: a refused request changed the database")
     elif not _matches(expected, response, path):
         result.mismatches.append(f"{where}, the table says {expected}")
-    if 200 <= status < 300 and row.hidden and not response.streaming:
+    # seca: R-10.1 on every response, whatever its row: the cost is the executives', managers',
+    # directors' and finance's (pages, API, PDFs, Excel, files)
+    hidden = cost_hidden(world, scope, persona) if persona in PERSONAS else [str(PRODUCT_COST)]
+    hidden += accounts_hidden(persona)
+    if 200 <= status < 300 and (row.hidden or hidden):
         text = _text(response)
-        shown = [s for s in row.hidden(world, scope, persona) if s in text]
+        hidden += row.hidden(world, scope, persona) if row.hidden else []
+        shown = [s for s in hidden if s in text]
+        result.seen |= {s for s in (str(PRODUCT_COST), ACCOUNT_MARK["own"]) if s in text}
         if shown:
             result.leaks.append(f"{where} shows {', '.join(shown)} in full")
     if fmt == "xlsx" and status == 200 and "spreadsheetml" not in response["Content-Type"]:
@@ -1575,6 +1725,12 @@ def test_pages_by_role(world, persona, record_property):
     """Every page, its POST forms and exports, and the admin, per scope, as one persona."""
     result = run_rows(world, world.clients[persona], persona, PAGE_ROWS + ADMIN_ROWS + PUBLIC)
     check(result, f"pages as {persona}", record_property)
+    # the cost and the own accounts' names are read somewhere by who may (R-10.1, R-9.1): what
+    # is looked for in everyone else's responses is what the pages show
+    if persona in COST_READERS:
+        assert str(PRODUCT_COST) in result.seen
+    if persona in {"SP", "MA", "DI"}:
+        assert ACCOUNT_MARK["own"] in result.seen
 
 
 @pytest.mark.parametrize("persona", list(PERSONAS))
@@ -1622,6 +1778,30 @@ def resolver_names() -> tuple[set[str], list[str]]:
     return names, unnamed
 
 
+def api_methods() -> dict[str, set[str]]:
+    """The methods each DRF route takes: a viewset's action map, an APIView's handlers."""
+    found: dict[str, set[str]] = {}
+
+    def walk(resolver, namespace=""):
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                view = pattern.callback
+                if getattr(view, "actions", None):  # HEAD: DRF adds it to GET's map once served
+                    taken = {m.upper() for m in view.actions} - {"HEAD"}
+                elif getattr(view, "cls", None) is not None:
+                    handlers = ("get", "post", "put", "patch", "delete")
+                    taken = {m.upper() for m in handlers if hasattr(view.cls, m)}
+                else:
+                    continue
+                found.setdefault(f"{namespace}{pattern.name}", set()).update(taken)
+
+    walk(get_resolver())
+    return found
+
+
 def test_every_url_is_in_the_matrix():
     """A new URL without a row fails here; so does a row whose URL is gone."""
     names, unnamed = resolver_names()
@@ -1631,6 +1811,16 @@ def test_every_url_is_in_the_matrix():
     assert covered - names == set(), f"rows for URLs that do not exist: {covered - names}"
     # the admin's unnamed patterns only (its catch-all and "<id>/" → "<id>/change/")
     assert all(p.startswith("admin/") for p in unnamed), unnamed
+    # seca (issue 21): every method of every API route and custom action has its row (a
+    # PATCH or DELETE a viewset gains is tried too, not only its GET)
+    methods = {(row.name, row.method) for row in TABLE}
+    untried = sorted(
+        f"{method} {name}"
+        for name, view_methods in api_methods().items()
+        for method in view_methods
+        if (name, method) not in methods
+    )
+    assert untried == [], f"API methods not in the matrix: {', '.join(untried)}"
     cells = len(TABLE)  # anonymous: one cell per row
     for persona in PERSONAS:
         cells += sum(

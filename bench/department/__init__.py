@@ -1,0 +1,1 @@
+"""The sales department at scale (issue 21): `python -m bench --part department`."""
