@@ -22,6 +22,8 @@ class Registered:
     # the status a completed approval gives the document, and from which sends it back
     # to draft (a sales contract is then "signed", API.md)
     approved_status: str = "approved"
+    # (documents) -> None: what a page of the inbox's cards reads of them, read at once
+    prefetch: Callable | None = None
 
     @property
     def chain(self):

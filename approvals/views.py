@@ -52,6 +52,9 @@ def _prefetch(documents: list) -> None:
         if "account" in names:
             lookups += ["account", "account__owner"]
         prefetch_related_objects(docs, *lookups)
+        entry = REGISTRY.get(getattr(model, "approval_document_type", ""))
+        if entry is not None and entry.prefetch is not None:
+            entry.prefetch(docs)
 
 
 def _item(approval, document, *, now, late=None) -> dict:

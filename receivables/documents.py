@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from approvals.choices import DocumentType
 from approvals.registry import register
 
+from .invoice_pages import attach_contract_figures
 from .models import CollectionRequest, InvoiceRequest, WriteOff
 from .services import collection, requests, writeoffs
 
@@ -57,6 +58,7 @@ register(
     url=lambda r: reverse("receivables:request", args=[r.pk]),
     on_approved=requests.invoice_request_approved,
     on_rejected=requests.invoice_request_rejected,
+    prefetch=attach_contract_figures,
 )
 
 register(

@@ -8,10 +8,13 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from contracts.factories import NOW
 from receivables import figures
 from receivables.factories import invoice_request, received
+from receivables.invoice_pages import contract_figures
 from receivables.models import Invoice, InvoiceRequest
 from receivables.services import invoices
 from shipping.factories import decide_all
@@ -151,6 +154,37 @@ def test_the_form_is_refused_to_the_wrong_people(
     assert InvoiceRequest.objects.count() == 0
     client.logout()
     assert client.get(url).status_code == 302  # to the login page
+
+
+def test_the_inbox_reads_every_cards_contract_figures_at_once(
+    client, shipped, manager, finance, django_assert_num_queries
+):
+    """R-8.4, R-14.2: a page of invoice-request cards shows each its contract's figures (the
+    others waiting held aside), as the request's own page computes them, and the page reads
+    them in the same number of queries for 2 cards as for 5."""
+    issued_invoice_amount = Decimal("250.00")
+    invoices.invoice_issue(
+        actor=finance,
+        request=invoice_request(shipped, now=NOW, amount=issued_invoice_amount),
+        number="04400009",
+        date=NOW.date(),
+        now=NOW,
+    )
+    made = [invoice_request(shipped, now=NOW, amount="100.00", approve=False) for _ in range(2)]
+    client.force_login(manager)
+    client.get("/approvals/inbox/")
+    with CaptureQueriesContext(connection) as two:
+        page = client.get("/approvals/inbox/")
+    shown = {i["document"].pk: i["document"].contract_figures for i in page.context["items"]}
+    for request in made:
+        expected = contract_figures(shipped, excluding_request=request.pk)
+        assert shown[request.pk] == expected
+        assert (expected.invoiced, expected.held) == (issued_invoice_amount, Decimal("100.00"))
+    made += [invoice_request(shipped, now=NOW, amount="1.00", approve=False) for _ in range(3)]
+    with django_assert_num_queries(len(two.captured_queries)):
+        page = client.get("/approvals/inbox/")
+    assert len(page.context["items"]) == 5
+    assert page.context["items"][0]["document"].contract_figures.held == Decimal("103.00")
 
 
 # ---------------------------------------------------------------- the whole path
