@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from staff.choices import Role
 from staff.permissions import office_ids_of
 
-from .choices import RunStatus  # jobs
+from .choices import RunStatus
 from .models import (
     CollectionNotice,
     CollectionRequest,
@@ -92,7 +92,6 @@ def handovers_visible_to(user) -> QuerySet[Handover]:
     return qs.filter(received_by=user)
 
 
-# BEGIN jobs
 def statements_visible_to(user) -> QuerySet[Statement]:
     """R-15.6: only the statements of a finished set: made by hand (no run) or by a run that
     is done. A run still going, or one whose worker was killed, has committed some batches
@@ -100,9 +99,6 @@ def statements_visible_to(user) -> QuerySet[Statement]:
     the branch and half, which takes them over) finishes (issue 21)."""
     complete = Q(run__isnull=True) | Q(run__status=RunStatus.DONE)
     return visible_to(Statement.objects.filter(complete), user)
-
-
-# END jobs
 
 
 def notices_visible_to(user) -> QuerySet[CollectionNotice]:

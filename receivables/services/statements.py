@@ -161,13 +161,11 @@ def _batch(run_id: int, now, size: int) -> bool:
             .values_list("pk", flat=True)[:size]
         )
         if not ids:
-            # BEGIN jobs
             # The set is complete: it shows from this commit on (selectors.statements_visible_to
             # hides the statements of runs not done), the failed runs' before it taken over.
             Statement.objects.filter(
                 office_id=run.office_id, period=run.period, run__status=RunStatus.FAILED
             ).update(run=run)
-            # END jobs
             run.status, run.finished_at, run.done = RunStatus.DONE, now, run.total
             run.save(update_fields=["status", "finished_at", "done"])
             return False
