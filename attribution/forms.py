@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from common.widgets import RenderOnceSelect
 from leads.rules import normalize_phone
 from leads.selectors import channels_active
 from staff.models import User
@@ -29,7 +30,9 @@ def _required_text(value: str) -> str:
 
 class SalespersonField(forms.ModelChoiceField):
     """A salesperson of the office. `salespeople` (already fetched for a whole list) spares
-    one query per form."""
+    one query per form; its picker of an office's every salesperson is rendered once."""
+
+    widget = RenderOnceSelect
 
     def __init__(self, *, salespeople: list[User] | None = None, **kwargs):
         kwargs.setdefault("empty_label", _("— choose —"))
@@ -81,7 +84,10 @@ class RegisterForm(forms.Form):
     )
     name = forms.CharField(label=_("Customer name"), max_length=60, required=False)
     source_channel = forms.ModelChoiceField(
-        label=_("Source channel"), queryset=channels_active(), empty_label=_("— choose —")
+        label=_("Source channel"),
+        queryset=channels_active(),
+        empty_label=_("— choose —"),
+        widget=RenderOnceSelect,
     )
 
     def __init__(self, *args, **kwargs):

@@ -15,7 +15,7 @@ from . import db, prepared
 from .scales import SCALES
 
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
-SEED_VERSION = 1
+SEED_VERSION = 2  # 2: notifications store their customer text unescaped (issue 22)
 META_KEY = "meta"
 
 
@@ -63,7 +63,6 @@ def parse(argv=None) -> argparse.Namespace:
     parser.add_argument(
         "--skip", default="", help="comma-separated parts to skip: load, jobs, reports, checks"
     )
-    # BEGIN bench21
     parser.add_argument("--part", choices=("first", "department"), default="first",
                         help="first: the first part's suite above (issue 8, the default); "
                         "department: the sales department at scale (issue 21): 10 branches, "
@@ -72,7 +71,6 @@ def parse(argv=None) -> argparse.Namespace:
                         "bench_dept_<scale> (--db-name), with the approval inbox, a decision, "
                         "the ledger page, the shipping race, aging, statements and the twelve "
                         "department reports each beside its control")  # fmt: skip
-    # END bench21
     return parser.parse_args(argv)
 
 
@@ -128,10 +126,8 @@ def _terminate(signum, frame):
 def main(argv=None) -> int:  # noqa: C901, PLR0915
     args = parse(argv)
     signal.signal(signal.SIGTERM, _terminate)
-    # BEGIN bench21
     if args.part == "department":
         return _department(args, argv)
-    # END bench21
     scale = SCALES[args.scale]
     server = _server_url(args)
     name = args.db_name or f"bench_{scale.name}"
@@ -199,6 +195,8 @@ def main(argv=None) -> int:  # noqa: C901, PLR0915
                 server_log = Path(tmp) / "gunicorn.log"
                 with Server(env, workers=args.workers, log_path=server_log) as web:
                     results["load"] = {}
+                    idle_ms = load.idle_latency(web.url)
+                    results["probe_idle_ms"] = round(idle_ms, 2)
                     for scenario in chosen:
                         if scenario.method == "GET":
                             # one request answered first: the previous scenario's queue has
@@ -218,13 +216,16 @@ def main(argv=None) -> int:  # noqa: C901, PLR0915
                                 run_id=run_id,
                             )  # fmt: skip
                         # the same endpoint with one connection: the service time a lone
-                        # user sees, without the queue of 16 (see the README, Performance)
+                        # user sees, without the queue of 16 (see the README, Performance),
+                        # once the server has answered what wrk left in its queue
+                        drained = load.settle(web.url, idle_ms)
                         run_id = _next_run_id(connection)
                         if scenario.name == "visit_register":
                             run_ids.append(run_id)
                         cell["one_connection"] = load.serial(
                             scenario, web.url, requests=scale.serial_requests, run_id=run_id
                         )
+                        cell["one_connection"]["drained"] = drained
                         cell["note"] = scenario.note
                         results["load"][scenario.name] = cell
                         p99 = cell["latency_ms"]["p99"]
@@ -259,7 +260,6 @@ def main(argv=None) -> int:  # noqa: C901, PLR0915
     return 0
 
 
-# BEGIN bench21
 def _department(args, argv) -> int:
     """`--part department` (issue 21): bench.department.run, then one table and the JSON."""
     from .scales import DEPARTMENT_SCALES
@@ -298,9 +298,6 @@ def _department(args, argv) -> int:
     print(targets.department_table(results))
     print(f"\nevery figure: {args.out}")
     return 0
-
-
-# END bench21
 
 
 if __name__ == "__main__":

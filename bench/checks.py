@@ -20,6 +20,8 @@ SEARCH_INDEXES = {
     "search_fragment": ({"customer_phone_trgm"}, set()),
     "search_name": ({"customer_name_trgm"}, set()),
     "customer_by_phone": (set(), {"customer_phone_per_office", "customer_phone_prefix"}),
+    # the customers a page of notifications names, by phone and by name (issue 22)
+    "list_notifications": (set(), {"customer_name_per_office", "customer_phone_per_office"}),
 }
 PAGE_SIZE = settings.REST_FRAMEWORK["PAGE_SIZE"]
 # lists whose query count must not depend on the rows: a full page against the last one

@@ -44,7 +44,6 @@ def control_select(request: HttpRequest) -> JsonResponse:
     return JsonResponse(dict(zip(("id", "name", "phone", "office"), row, strict=True)))
 
 
-# BEGIN bench21
 # the shipping race's control (issue 21): one transaction that locks 10 of 20 contested
 # balance rows in order, updates each and appends a line for each: what shipping an order of
 # 10 lines asks of PostgreSQL at the least
@@ -73,6 +72,3 @@ def control_ten(request: HttpRequest) -> JsonResponse:
             cursor.execute(f"UPDATE {TEN_TABLE} SET on_hand = on_hand - 1 WHERE id = %s", [pk])  # noqa: S608
             cursor.execute(INSERT, [str(pk), 1])
     return JsonResponse({"rows": len(rows)}, status=200)
-
-
-# END bench21

@@ -98,6 +98,51 @@ def run(
     }
 
 
+PROBE = "/bench/control/select/?id=1"  # the bare primary-key SELECT (bench/controls.py)
+
+
+def _probe_ms(conn: http.client.HTTPConnection) -> float:
+    started = time.perf_counter()
+    conn.request("GET", PROBE)
+    conn.getresponse().read()
+    return (time.perf_counter() - started) * 1000
+
+
+def idle_latency(base_url: str, *, requests: int = 30) -> float:
+    """The probe's median latency on the idle server, before any load: what "drained" means."""
+    parts = urlsplit(base_url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    try:
+        return statistics.median(_probe_ms(conn) for _ in range(requests))
+    finally:
+        conn.close()
+
+
+def settle(base_url: str, idle_ms: float, *, timeout: float = 60.0) -> dict:
+    """Wait until the server has drained the queue wrk left (its workers still answer the
+    requests wrk sent before it stopped, and PostgreSQL may be vacuuming what they wrote):
+    probes one at a time until three in a row answer within 1.5× the idle latency (+1 ms).
+    Returns how long that took and how many probes it sent."""
+    parts = urlsplit(base_url)
+    limit = idle_ms * 1.5 + 1.0
+    started, probes, in_a_row = time.perf_counter(), 0, 0
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    try:
+        while in_a_row < 3 and time.perf_counter() - started < timeout:
+            probes += 1
+            in_a_row = in_a_row + 1 if _probe_ms(conn) <= limit else 0
+            if in_a_row == 0:
+                time.sleep(0.05)
+    finally:
+        conn.close()
+    return {
+        "waited_s": round(time.perf_counter() - started, 2),
+        "probes": probes,
+        "settled": in_a_row >= 3,
+        "limit_ms": round(limit, 2),
+    }
+
+
 def serial(scenario: Scenario, base_url: str, *, requests: int, run_id: int) -> dict:
     """`requests` requests one after the other on one kept-alive connection: the latency a
     lone user sees, without the queue of the loaded run. POSTs use phones 19<run>9<n>."""

@@ -219,9 +219,9 @@ def plan(scale: Scale, p: People, *, today: datetime.date, seed: int = 8) -> Pla
             ("page", "/api/v1/units/?page=2", boss_api),
             ("last", "/api/v1/units/?page=last", boss_api),
         ],
-        "list_notifications": [
-            ("page", "/api/v1/notifications/", p.auth(p.salespeople[big][0])),
-            ("unread", "/api/v1/notifications/?unread=true", p.auth(p.salespeople[big][0])),
+        "list_notifications": [  # pages that name customers, shown as the reader may see them
+            ("page", "/api/v1/notifications/?page=1", p.auth(p.salespeople[big][0])),
+            ("last", "/api/v1/notifications/?page=last", p.auth(p.salespeople[big][0])),
         ],
         "claims_page": [  # the same filters (the owner picker checks its choice) on both
             ("page", f"/attribution/claims/?office={big}&status=released&owner={few}",

@@ -563,7 +563,10 @@ def _seed_rows(scale, staff, channels, now_epoch, rng, copier, log) -> None:  # 
                     n += 1
                     at = ts(now_epoch - k * 3600)
                     read = "\\N" if k < 10 else at
-                    params = json.dumps({"customer": "客户", "party_size": 1, "rule": "rotation"})
+                    params = json.dumps(  # as stored by the app: the text, not \u escapes
+                        {"customer": "客户", "party_size": 1, "rule": "rotation"},
+                        ensure_ascii=False,
+                    )
                     yield f"{n}\t{at}\tvisit_assigned\t{params}\t/w/my/\t{read}\t{sid}\n"
 
     copier.copy(

@@ -40,6 +40,13 @@ def evaluate(results: dict) -> list[dict]:  # noqa: C901
         if value is not None:
             out.append(_check(f"{name} p99", value, f"≤ {limit}", value <= limit, "ms"))
 
+    def alone(name: str, limit: float) -> None:
+        one = load.get(name, {}).get("one_connection")
+        if one:
+            value = one["latency_ms"]["p50"]
+            out.append(_check(f"{name} p50, one connection", value, f"≤ {limit}", value <= limit,
+                              "ms"))  # fmt: skip
+
     def errors(name: str) -> None:
         if name in load:
             n = load[name]["errors"]
@@ -51,12 +58,20 @@ def evaluate(results: dict) -> list[dict]:  # noqa: C901
     rotation = results.get("rotation")
     if rotation is not None:
         out.append(_check("rotation exactly fair", rotation["fair"], "true", rotation["fair"]))
+    # issue 22: the first part's hot paths, alone (one connection, after the queue drained)
+    alone("visit_register", 12)
+    rps_ratio("visit_register", "control_insert", 0.25)
+    alone("customer_by_phone", 4)
+    rps_ratio("customer_by_phone", "control_select", 0.3)
+    alone("desk_page", 25)
+    alone("claims_page", 20)
+    alone("my_customers_page", 20)
     rps_ratio("customer_by_phone", "control_select", 0.7)
     p99("customer_by_phone", 30)
     p99("search_prefix", 30)
     p99("search_fragment", 80)
     p99("search_name", 80)
-    for name in ("search_prefix", "search_fragment", "search_name"):
+    for name in ("search_prefix", "search_fragment", "search_name", "list_notifications"):
         if name in explain:
             used = explain[name]["uses_expected_index"]
             wanted = ", ".join(explain[name]["expected_indexes"])
@@ -124,7 +139,6 @@ def table(results: dict) -> str:
     return "\n".join(lines)
 
 
-# BEGIN bench21
 INBOX_QUERIES = 8
 
 
@@ -208,6 +222,3 @@ def department_table(results: dict) -> str:
     lines.append("")
     targets_only = table({"targets": results.get("targets", [])}).split("\n\n", 1)[-1]
     return "\n".join(lines) + "\n" + targets_only
-
-
-# END bench21

@@ -7,8 +7,6 @@ from .controls import control_insert, control_select, control_ten
 urlpatterns = [
     path("bench/control/insert/", control_insert, name="bench-control-insert"),
     path("bench/control/select/", control_select, name="bench-control-select"),
-    # BEGIN bench21
     path("bench/control/ten/", control_ten, name="bench-control-ten"),
-    # END bench21
     path("", include("salesoffice.urls")),
 ]

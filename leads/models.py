@@ -116,6 +116,9 @@ class Customer(models.Model):
             GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="customer_name_trgm"),
             # an office's customers, latest registration first: the list pages (issue 8)
             models.Index(fields=["office", "-registered_at", "-id"], name="customer_office_recent"),
+            # an office's customers of a name: the notifications list shows a stored name in
+            # full to whoever holds a customer of that name (notifications.selectors, issue 22)
+            models.Index(fields=["office", "name"], name="customer_name_per_office"),
         ]
 
     def __str__(self) -> str:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from common.inputs import date_in_range, validate_date
-from common.widgets import DateInput
+from common.widgets import DateInput, RenderOnceSelect
 from leads.models import Customer
 from leads.rules import normalize_phone
 from leads.selectors import channels_active
@@ -30,6 +30,8 @@ def apply_service_error(form: forms.Form, exc: ValidationError) -> None:
 
 
 class SalespersonChoiceField(forms.ModelChoiceField):
+    widget = RenderOnceSelect  # an office's every salesperson: rendered once (issue 22)
+
     def label_from_instance(self, obj: User) -> str:
         return str(obj)
 
@@ -64,7 +66,10 @@ class VisitForm(forms.Form):
         label=_("Party size"), min_value=1, max_value=rules.MAX_PARTY_SIZE, initial=1
     )
     source_channel = forms.ModelChoiceField(
-        label=_("Source channel"), queryset=channels_active(), empty_label=_("— choose —")
+        label=_("Source channel"),
+        queryset=channels_active(),
+        empty_label=_("— choose —"),
+        widget=RenderOnceSelect,
     )
     one_household = forms.BooleanField(label=_("One household"), required=False, initial=True)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
@@ -122,6 +127,7 @@ class CallForm(forms.Form):
         queryset=channels_active(),
         required=False,
         empty_label=_("Phone (default)"),
+        widget=RenderOnceSelect,
     )
 
     def __init__(self, *args, **kwargs):

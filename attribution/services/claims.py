@@ -75,11 +75,15 @@ def claim_active(*, household: Household, now: datetime.datetime) -> Claim | Non
     return claim
 
 
-def _release_stale(*, household: Household, now: datetime.datetime) -> None:
-    """Make permanent the release of a stale active claim before a new one starts (R-3.3)."""
-    stale = Claim.objects.filter(
-        household=household, status=ClaimStatus.ACTIVE, protected_until__lte=now
-    )
+def _release_stale(
+    *, household: Household, now: datetime.datetime, stale: list[Claim] | None = None
+) -> None:
+    """Make permanent the release of a stale active claim before a new one starts (R-3.3).
+    `stale`: the caller already knows them (a household it has just created has none)."""
+    if stale is None:
+        stale = Claim.objects.filter(
+            household=household, status=ClaimStatus.ACTIVE, protected_until__lte=now
+        )
     for claim in stale:
         claim.status = ClaimStatus.RELEASED
         claim.ended_at = claim.protected_until
@@ -96,12 +100,20 @@ def _release_stale(*, household: Household, now: datetime.datetime) -> None:
         )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # an error ends the caller's transaction anyway
 def claim_start(
-    *, household: Household, owner, now: datetime.datetime, actor, detail: dict
+    *,
+    household: Household,
+    owner,
+    now: datetime.datetime,
+    actor,
+    detail: dict,
+    stale: list[Claim] | None = None,
 ) -> Claim:
-    """R-3.1: a claim starts at registration; the registration is its first contact (R-3.2)."""
-    _release_stale(household=household, now=now)
+    """R-3.1: a claim starts at registration; the registration is its first contact (R-3.2).
+    `stale`: the household's stale active claims when the caller knows them (see
+    `_release_stale`), else they are looked up."""
+    _release_stale(household=household, now=now, stale=stale)
     claim = Claim.objects.create(
         office=household.office,
         household=household,
@@ -116,7 +128,7 @@ def claim_start(
     return claim
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # an error ends the caller's transaction anyway
 def claim_record_contact(*, claim: Claim, now: datetime.datetime, actor, detail: dict) -> Claim:
     """R-3.2: a qualifying contact (a visit received by the owner, a follow-up) extends it."""
     claim.last_contact_at = max(claim.last_contact_at, now)

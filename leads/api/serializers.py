@@ -49,6 +49,16 @@ class VisibleOfficeField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         return offices_visible_to(self.context["request"].user)
 
+    def to_internal_value(self, data):
+        """One of the requester's offices already read for their role check
+        (`may_in_any_office`) is taken from there, not read again; anything else as usual."""
+        cached = getattr(self.context["request"].user, "_offices_cache", None)
+        if cached and type(data) is int:
+            for office in cached:
+                if office.pk == data:
+                    return office
+        return super().to_internal_value(data)
+
 
 class VisibleCustomerField(serializers.PrimaryKeyRelatedField):
     """A customer of the requester's offices."""

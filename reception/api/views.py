@@ -248,6 +248,10 @@ class VisitViewSet(
             conditions.append(day if _sees_all_visits(user, o) else day & Q(assigned_to=user))
         return self._list(request, conditions)
 
+    def retrieve(self, request, *args, **kwargs):
+        """One visit, its skipped salespeople named as in the lists (R-2.4)."""
+        return Response(self._render(self.get_object(), many=False))
+
     @extend_schema(
         request=VisitCreateSerializer,
         parameters=[idempotency.PARAMETER],
@@ -271,8 +275,11 @@ class VisitViewSet(
         visit, created = services.visit_register(
             actor=request.user, now=timezone.now(), idempotency_key=key, **data
         )
-        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        return Response(self._render_one(visit), status=code)
+        if not created:  # a replay: the first visit as it is now
+            return Response(self._render_one(visit), status=status.HTTP_200_OK)
+        # the new visit carries every object the response names (office, customer, channel,
+        # people, claim): rendered as it is, not read back (issue 22)
+        return Response(self._render(visit, many=False), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=VisitReassignSerializer,

@@ -32,23 +32,24 @@ def _rotate(*, office: Office, now: datetime.datetime) -> tuple[int | None, rule
     )
     if roster is None:
         return None, None
-    entries = list(roster.entries.order_by("position"))
+    # (salesperson, position) and (salesperson → status, owed turns) as plain rows: a roster
+    # of 100 seats builds no model instances (issue 22)
+    entries = list(roster.entries.order_by("position").values_list("salesperson_id", "position"))
     states = {
-        s.salesperson_id: s
-        for s in DutyState.objects.select_for_update()
-        .filter(office=office, salesperson__in=[e.salesperson_id for e in entries])
+        salesperson_id: (status, owed)
+        for salesperson_id, status, owed in DutyState.objects.select_for_update()
+        .filter(office=office, salesperson__in=[sid for sid, _position in entries])
         .order_by("pk")
+        .values_list("salesperson_id", "status", "owed_turns")
     }
     seats = [
         rules.Seat(
-            salesperson_id=e.salesperson_id,
-            position=e.position,
-            status=states[e.salesperson_id].status
-            if e.salesperson_id in states
-            else DutyStatus.AVAILABLE,
-            owed_turns=states[e.salesperson_id].owed_turns if e.salesperson_id in states else 0,
+            salesperson_id=sid,
+            position=position,
+            status=states.get(sid, (DutyStatus.AVAILABLE, 0))[0],
+            owed_turns=states.get(sid, (DutyStatus.AVAILABLE, 0))[1],
         )
-        for e in entries
+        for sid, position in entries
     ]
     result = rules.rotate(seats, roster.pointer)
     for salesperson_id, delta in result.owed_delta.items():
@@ -67,11 +68,9 @@ def _referral_owner(
     """R-4.3: a referrer brought in person, or a pre-registration before the visit; the new
     customer goes to whoever holds the referrer's claim or deal."""
     if referrer is None:
-        pre = (
-            Referral.objects.select_related("referrer")
-            .filter(office=customer.office, phone=customer.phone, registered_at__lte=now)
-            .first()
-        )
+        pre = Referral.objects.filter(  # nearly always none: the referrer is read if there is
+            office=customer.office, phone=customer.phone, registered_at__lte=now
+        ).first()
         referrer = pre.referrer if pre else None
     if referrer is None or referrer.household_id == customer.household_id:
         return None, referrer
@@ -135,21 +134,29 @@ def visit_register(
         actor=actor,
         now=now,
     )
-    household = leads.household_lock(household_id=customer.household_id)
-    # Under the household lock, earlier registrations of this customer are committed and seen.
-    if idempotency_key:
-        replay = Visit.objects.filter(office=office, idempotency_key=idempotency_key).first()
-        if replay is not None:
-            return replay, False
-    recent = Visit.objects.filter(customer=customer, at__gt=now - rules.DUPLICATE_WINDOW).first()
-    if recent is not None:
-        raise DomainError(
-            _("This customer was registered a moment ago: a double submission?"),
-            code="duplicate",
-            extra={"visit": recent.pk},
-        )
-    leads.customer_fill_name(customer=customer, name=name)
-    leads.customer_mark_visited(customer=customer)
+    if is_new:
+        # Inserted by this transaction, the household is invisible to every other one until
+        # the commit: nothing to lock, no earlier visit and no claim to find (issue 22).
+        household = customer.household
+    else:
+        household = leads.household_lock(household_id=customer.household_id)
+        # Under the household lock, earlier registrations of this customer are committed
+        # and seen.
+        if idempotency_key:
+            replay = Visit.objects.filter(office=office, idempotency_key=idempotency_key).first()
+            if replay is not None:
+                return replay, False
+        recent = Visit.objects.filter(
+            customer=customer, at__gt=now - rules.DUPLICATE_WINDOW
+        ).first()
+        if recent is not None:
+            raise DomainError(
+                _("This customer was registered a moment ago: a double submission?"),
+                code="duplicate",
+                extra={"visit": recent.pk},
+            )
+        leads.customer_fill_name(customer=customer, name=name)
+        leads.customer_mark_visited(customer=customer)
 
     visit = Visit(
         office=office,
@@ -164,32 +171,33 @@ def visit_register(
         referrer=referrer,
         idempotency_key=idempotency_key,
     )
-    _assign(visit=visit, household=household, actor=actor, now=now)
+    _assign(visit=visit, household=household, actor=actor, now=now, new_household=is_new)
     try:
-        with transaction.atomic():
-            visit.save()
+        # no savepoint: the error ends this transaction, which the DomainError rolls back
+        visit.save()
     except IntegrityError as exc:  # the same key raced in from another customer's form
         raise DomainError(_("This form was already submitted."), code="duplicate") from exc
     _announce(visit=visit, now=now)
     return visit, True
 
 
-def _assign(*, visit: Visit, household, actor, now) -> None:
+def _assign(*, visit: Visit, household, actor, now, new_household: bool = False) -> None:
     """R-2.1 in order: held (active claim or deal) → named → referral → rotation (R-2.5:
-    large parties wait)."""
+    large parties wait). A household created by this registration has no claim at all."""
     office = visit.office
-    claim = claims.claim_held(household=household, now=now)  # R-3.1: a deal holds too
-    if claim is not None:  # 1. the owner; the visit is a qualifying contact (R-3.2)
-        visit.rule, visit.assigned_to, visit.claim = Rule.OWNER, claim.owner, claim
-        claims.claim_record_contact(claim=claim, now=now, actor=actor, detail={"visit": True})
+    held = None if new_household else claims.claim_held(household=household, now=now)
+    if held is not None:  # 1. the owner (R-3.1: a deal holds too); a qualifying contact (R-3.2)
+        visit.rule, visit.assigned_to, visit.claim = Rule.OWNER, held.owner, held
+        claims.claim_record_contact(claim=held, now=now, actor=actor, detail={"visit": True})
         return
+    stale = [] if new_household else None  # claims to release first: none, or look them up
     if visit.named_salesperson is not None:  # 2. named, no active claim: no turn used
-        _start(visit, Rule.NAMED, visit.named_salesperson, household, actor, now)
+        _start(visit, Rule.NAMED, visit.named_salesperson, household, actor, now, stale)
         return
     owner, referrer = _referral_owner(customer=visit.customer, referrer=visit.referrer, now=now)
     visit.referrer = referrer
     if owner is not None:  # 3. a valid referral
-        _start(visit, Rule.REFERRAL, owner, household, actor, now)
+        _start(visit, Rule.REFERRAL, owner, household, actor, now, stale)
         return
     if rules.is_large_party(
         party_size=visit.party_size,
@@ -210,13 +218,18 @@ def _assign(*, visit: Visit, household, actor, now) -> None:
             UnassignedReason.NO_ROSTER if rotation is None else UnassignedReason.NOBODY_AVAILABLE
         )
         return
-    _start(visit, Rule.ROTATION, User.objects.get(pk=chosen), household, actor, now)
+    _start(visit, Rule.ROTATION, User.objects.get(pk=chosen), household, actor, now, stale)
 
 
-def _start(visit, rule, owner, household, actor, now) -> None:
+def _start(visit, rule, owner, household, actor, now, stale) -> None:
     visit.rule, visit.assigned_to = rule, owner
     visit.claim = claims.claim_start(
-        household=household, owner=owner, now=now, actor=actor, detail={"rule": str(rule)}
+        household=household,
+        owner=owner,
+        now=now,
+        actor=actor,
+        detail={"rule": str(rule)},
+        stale=stale,
     )
     visit.started_claim = True
 

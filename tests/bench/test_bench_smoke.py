@@ -130,6 +130,8 @@ def test_the_suite_produces_every_figure_at_the_smallest_scale(template_db, tmp_
         assert set(cell["latency_ms"]) >= LATENCIES, scenario
         assert cell["requests"] > 0, scenario
         assert set(cell["one_connection"]["latency_ms"]) >= LATENCIES, scenario
+        # issue 22: the lone-user phase starts once the server answers a probe at idle speed
+        assert cell["one_connection"]["drained"]["probes"] >= 3, scenario
         assert cell["errors_by_kind"]["status"] == 0, f"{scenario}: non-2xx answers"
 
     assert results["rotation"]["visits"] > 0
@@ -140,9 +142,14 @@ def test_the_suite_produces_every_figure_at_the_smallest_scale(template_db, tmp_
     )
     for scenario, cell in results["queries"].items():
         assert cell["statuses_ok"], (scenario, cell["variants"])
-    assert {"search_prefix", "search_fragment", "search_name", "customer_by_phone"} == set(
-        results["explain"]
-    )
+    assert {
+        "search_prefix",
+        "search_fragment",
+        "search_name",
+        "customer_by_phone",
+        "list_notifications",
+    } == set(results["explain"])
+    assert results["probe_idle_ms"] > 0
 
     expire = results["jobs"]["expire_stale"]
     assert expire["stale"] > 0
@@ -163,6 +170,8 @@ def test_the_suite_produces_every_figure_at_the_smallest_scale(template_db, tmp_
     assert {t["what"] for t in results["targets"]} >= {
         "visit_register req/s ÷ control_insert req/s",
         "customer_by_phone req/s ÷ control_select req/s",
+        "visit_register p50, one connection",
+        "desk_page p50, one connection",
         "expire_stale ÷ bare UPDATE",
         "monthly report page",
         "monthly report Excel",

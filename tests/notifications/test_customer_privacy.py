@@ -209,3 +209,42 @@ def test_the_list_reads_the_customers_in_a_constant_number_of_queries(client, of
         many, page = queries()
     assert many == few
     assert all(p not in page for p in phones)
+
+
+def test_the_customers_a_page_names_are_found_by_index_not_by_scanning_the_office(
+    office, salesperson
+):
+    """Issue 22: the lookup of the names a page of notifications stores is served by the
+    office's name index (a scan of an office of 500,000 customers took 50 ms a page): with
+    3,000 customers in the office, analyzed, PostgreSQL reads the few of that name only."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from leads.factories import CustomerFactory
+    from leads.models import Household
+    from notifications.selectors import customer_names, notifications_of
+
+    first = CustomerFactory(office=office, phone=PHONE, name="孙女士")
+    household = Household.objects.get(pk=first.household_id)
+    Customer.objects.bulk_create(
+        Customer(
+            office=office,
+            household=household,
+            phone=f"1370000{n:04d}",
+            name=f"客户{n}",
+            source_channel=first.source_channel,
+            registered_at=NOW,
+            registered_by=first.registered_by,
+        )
+        for n in range(3000)
+    )
+    notify(recipient=salesperson, kind="call_put_through", params={"customer": "孙女士"}, now=NOW)
+    page = list(notifications_of(salesperson))
+    with CaptureQueriesContext(connection) as ctx:
+        customer_names(salesperson, page, now=NOW)
+    lookup = next(q["sql"] for q in ctx.captured_queries if "leads_customer" in q["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE leads_customer")
+        cursor.execute("EXPLAIN " + lookup)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "customer_name_per_office" in plan and "Seq Scan" not in plan, plan
