@@ -160,10 +160,23 @@ R17_PAGES: tuple = (
 
 
 def navigation(request):
-    """The menu: the user's work pages, then shared pages the user's roles may use."""
+    """The menu: the user's work pages, then shared pages the user's roles may use. Worked
+    out once per request: a page that renders a fragment with the request too (a blank
+    form) asks again (issue 22)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
+    items = getattr(request, "_nav_items", None)
+    if items is None:
+        items = request._nav_items = _menu(user)
+    active = active_url(request.path, [url for _label, url in items])
+    return {
+        "nav_items": [{"label": label, "url": url, "active": url == active} for label, url in items]
+    }
+
+
+def _menu(user) -> list[tuple]:
+    """(label, url) of every page the user's roles and offices may use, in menu order."""
     items = [(p.title, reverse("workspace:page", args=[p.slug])) for p in work_pages_for(user)]
     if user.has_role(Role.SALESPERSON):
         items.append((_("My customers"), reverse("attribution:my")))
@@ -206,10 +219,7 @@ def navigation(request):
         items.append((_("Staff"), reverse("workspace:staff")))
     if user.is_staff:
         items.append((_("Administration"), reverse("admin:index")))
-    active = active_url(request.path, [url for _label, url in items])
-    return {
-        "nav_items": [{"label": label, "url": url, "active": url == active} for label, url in items]
-    }
+    return items
 
 
 def _aliases() -> dict[str, str]:
