@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from common.widgets import RenderOnceSelect
+from common.widgets import OneQuerySelect
 from leads.rules import normalize_phone
 from leads.selectors import channels_active
 from staff.models import User
@@ -30,9 +30,9 @@ def _required_text(value: str) -> str:
 
 class SalespersonField(forms.ModelChoiceField):
     """A salesperson of the office. `salespeople` (already fetched for a whole list) spares
-    one query per form; its picker of an office's every salesperson is rendered once."""
+    one query per form; a queryset's choices are read in one plain query."""
 
-    widget = RenderOnceSelect
+    widget = OneQuerySelect
 
     def __init__(self, *, salespeople: list[User] | None = None, **kwargs):
         kwargs.setdefault("empty_label", _("— choose —"))
@@ -87,7 +87,7 @@ class RegisterForm(forms.Form):
         label=_("Source channel"),
         queryset=channels_active(),
         empty_label=_("— choose —"),
-        widget=RenderOnceSelect,
+        widget=OneQuerySelect,
     )
 
     def __init__(self, *args, **kwargs):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from common.inputs import date_in_range, validate_date
-from common.widgets import DateInput, RenderOnceSelect
+from common.widgets import DateInput, OneQuerySelect
 from leads.models import Customer
 from leads.rules import normalize_phone
 from leads.selectors import channels_active
@@ -30,7 +30,7 @@ def apply_service_error(form: forms.Form, exc: ValidationError) -> None:
 
 
 class SalespersonChoiceField(forms.ModelChoiceField):
-    widget = RenderOnceSelect  # an office's every salesperson: rendered once (issue 22)
+    widget = OneQuerySelect  # an office's every salesperson, read in one query (issue 22)
 
     def label_from_instance(self, obj: User) -> str:
         return str(obj)
@@ -69,7 +69,7 @@ class VisitForm(forms.Form):
         label=_("Source channel"),
         queryset=channels_active(),
         empty_label=_("— choose —"),
-        widget=RenderOnceSelect,
+        widget=OneQuerySelect,
     )
     one_household = forms.BooleanField(label=_("One household"), required=False, initial=True)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
@@ -127,7 +127,7 @@ class CallForm(forms.Form):
         queryset=channels_active(),
         required=False,
         empty_label=_("Phone (default)"),
-        widget=RenderOnceSelect,
+        widget=OneQuerySelect,
     )
 
     def __init__(self, *args, **kwargs):

@@ -127,6 +127,23 @@ def blank_followup_form(request: HttpRequest) -> str:
     )
 
 
+def _with_protection_text(claims: list[Claim]) -> list[Claim]:
+    """Each card's "protected through …, n days left" rendered once per distinct protection
+    end: a page of 30 cards shares a handful, and the sentence (a plural with a localized day)
+    cost a third of a card's rendering (issue 22). The same template makes the same HTML."""
+    rendered: dict = {}
+    for claim in claims:
+        protection = getattr(claim, "protection", None)
+        if protection is None:
+            continue
+        if protection not in rendered:
+            rendered[protection] = render_to_string(
+                "attribution/partials/protection_end.html", {"p": protection}
+            )
+        claim.protection_html = rendered[protection]
+    return claims
+
+
 def _with_forms(request: HttpRequest, claims: list[Claim], bound: dict | None = None) -> list:
     """Each active or deal card's follow-up form: the one just submitted with its errors, a
     household's (which asks with whom), else a copy of the blank form."""
@@ -148,7 +165,7 @@ def _page(request: HttpRequest, place: Place, tab: str, status: int = 200, **pan
     office, now = place.office, timezone.now()
     counts = _counts(request.user, office, now)
     claims, page_obj = _claims(request.user, office, tab, now, request.GET.get("page"), counts)
-    claims = _with_forms(request, claims, panels.get("bound"))
+    claims = _with_protection_text(_with_forms(request, claims, panels.get("bound")))
     context = {
         "place": place,
         "office": office,

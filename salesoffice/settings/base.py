@@ -155,8 +155,8 @@ TEMPLATES = [
     },
 ]
 # widgets render through TEMPLATES, so that templates/django/forms/widgets/ may replace one of
-# Django's (the select: issue 8)
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Django's (the select: issue 8); a widget context rendered once is remembered (issue 22)
+FORM_RENDERER = "common.renderers.RememberingRenderer"
 
 DATABASES = {"default": env.db("DATABASE_URL")}
 # Persistent connections: measured 7x more requests/s than reconnecting per request.
