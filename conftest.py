@@ -14,6 +14,18 @@ def compiled_translations():
     call_command("compiletranslations", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the interface's default language: a request asking for English
+    (Accept-Language, the cookie) leaves it active in the thread, and a later test of the
+    same worker reading translated names would depend on the order the tests ran in."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def password():
     return DEFAULT_PASSWORD

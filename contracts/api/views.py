@@ -115,7 +115,13 @@ class SalesContractViewSet(
         )
         return Response(SalesContractSerializer(contract).data)
 
-    @extend_schema(request=CancelSerializer, responses={200: SalesContractSerializer})
+    @extend_schema(
+        request=CancelSerializer,
+        responses={
+            200: SalesContractSerializer,
+            409: conflict_response("bad_transition", "return_open", "nothing_to_cancel"),
+        },
+    )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         """R-12.4: the branch manager cancels what has not shipped, with a reason."""

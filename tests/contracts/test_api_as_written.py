@@ -169,7 +169,8 @@ def test_the_contract_editor_refuses_a_product_no_longer_sold(
 ):
     _retire(product)
     client.force_login(salesperson)
-    assert f'value="{product.pk}"' not in client.get("/contracts/new/").content.decode()
+    page = client.get("/contracts/new/").content.decode()
+    assert f'<option value="{product.pk}"' not in page  # a pk may be any button's value too
     data = {
         "account": account.pk,
         "kind": "contract",
