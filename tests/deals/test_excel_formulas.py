@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.formula import ArrayFormula
 
@@ -87,7 +88,7 @@ def test_import_refuses_a_text_cell_starting_with_equals(office, manager):
     sheet["E2"].data_type = "s"
     out = io.BytesIO()
     book.save(out)
-    with pytest.raises(excel.BadFile, match=r"cell E2"):
+    with translation.override("en"), pytest.raises(excel.BadFile, match=r"cell E2"):
         excel.import_units(office=office, file=io.BytesIO(out.getvalue()), actor=manager)
     assert not Unit.objects.exists()
 

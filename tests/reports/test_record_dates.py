@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from reports import meetings, services
 from reports.models import DayOff, Meeting, MeetingProblem, PeriodReport, WorkDiary
@@ -37,6 +38,13 @@ def opened(office):
     office.opened_on = OPENED
     office.save(update_fields=["opened_on"])
     return office
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The services' messages are read in English here, as the pages and the API are asked."""
+    with translation.override("en"):
+        yield
 
 
 def messages_of(exc: pytest.ExceptionInfo) -> list[str]:
