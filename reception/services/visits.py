@@ -33,7 +33,9 @@ def _rotate(*, office: Office, now: datetime.datetime) -> tuple[int | None, rule
     if roster is None:
         return None, None
     # (salesperson, position) and (salesperson → status, owed turns) as plain rows: a roster
-    # of 100 seats builds no model instances (issue 22)
+    # of 100 seats builds no model instances (issue 22). The seats are read by a statement of
+    # their own, after the roster's lock is granted: read in the locking statement (a subquery),
+    # they would come from its snapshot, taken before a manager's roster change committed.
     entries = list(roster.entries.order_by("position").values_list("salesperson_id", "position"))
     states = {
         salesperson_id: (status, owed)
