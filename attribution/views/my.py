@@ -132,15 +132,12 @@ def _with_protection_text(claims: list[Claim]) -> list[Claim]:
     end: a page of 30 cards shares a handful, and the sentence (a plural with a localized day)
     cost a third of a card's rendering (issue 22). The same template makes the same HTML."""
     rendered: dict = {}
-    for claim in claims:
-        protection = getattr(claim, "protection", None)
-        if protection is None:
-            continue
-        if protection not in rendered:
-            rendered[protection] = render_to_string(
-                "attribution/partials/protection_end.html", {"p": protection}
+    for claim in claims:  # `decorate` gave each its protection
+        if claim.protection not in rendered:
+            rendered[claim.protection] = render_to_string(
+                "attribution/partials/protection_end.html", {"p": claim.protection}
             )
-        claim.protection_html = rendered[protection]
+        claim.protection_html = rendered[claim.protection]
     return claims
 
 

@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from attribution.visibility import phone_for, sees_in_full
 from staff.models import Office
+from staff.permissions import offices_of
 from staff.selectors import offices_visible_to
 
 from ..models import Customer
@@ -50,11 +51,10 @@ class VisibleOfficeField(serializers.PrimaryKeyRelatedField):
         return offices_visible_to(self.context["request"].user)
 
     def to_internal_value(self, data):
-        """One of the requester's offices already read for their role check
-        (`may_in_any_office`) is taken from there, not read again; anything else as usual."""
-        cached = getattr(self.context["request"].user, "_offices_cache", None)
-        if cached and type(data) is int:
-            for office in cached:
+        """One of the requester's offices, as read once per request (`offices_of`, which the
+        role check has usually read already); anything else, and its error, as usual."""
+        if type(data) is int:
+            for office in offices_of(self.context["request"].user):
                 if office.pk == data:
                     return office
         return super().to_internal_value(data)

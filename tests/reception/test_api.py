@@ -45,12 +45,6 @@ def rota(office, manager, salesperson, other_salesperson):
     return roster_for(office, TODAY, [salesperson, other_salesperson], manager=manager)
 
 
-@pytest.fixture
-def desk(api, secretary):
-    api.force_authenticate(secretary)
-    return api
-
-
 def post_visit(api, office, phone, /, *, key=None, **fields):
     data = {"office": office.pk, "phone": phone, "name": "王先生", "source_channel": "passing"}
     data.update(fields)

@@ -26,12 +26,6 @@ def frozen():
         yield traveller
 
 
-@pytest.fixture
-def desk(api, secretary):
-    api.force_authenticate(secretary)
-    return api
-
-
 def claimed(office, owner, **kwargs):
     customer = CustomerFactory(office=office, **kwargs)
     claim_start(household=customer.household, owner=owner, now=NOW, actor=owner, detail={})

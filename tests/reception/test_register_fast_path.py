@@ -1,8 +1,7 @@
 """Issue 22: registration answers from the objects it has in hand and skips what a new
 household cannot have — and says exactly what a read-back would say, whatever rule applied."""
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -15,25 +14,9 @@ from leads.factories import CustomerFactory
 from reception.factories import roster_for
 from reception.models import Visit
 
+from .test_api import EN, NOW, TODAY, VISITS, claimed, frozen  # noqa: F401 (the clock)
+
 pytestmark = pytest.mark.django_db
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-NOW = datetime(2026, 11, 28, 10, 0, tzinfo=SHANGHAI)
-TODAY = date(2026, 11, 28)
-VISITS = "/api/v1/visits/"
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def desk(api, secretary):
-    api.force_authenticate(secretary)
-    return api
 
 
 def register(desk, office, phone, **fields):
@@ -76,28 +59,13 @@ def test_every_rule_answers_what_a_read_back_says(
     fields = {}
     phone = "13800000002"
     if case in ("owner", "deal"):
-        customer = CustomerFactory(office=office, phone=phone, name="张三")
-        claim = claim_start(
-            household=customer.household,
-            owner=other_salesperson,
-            now=NOW - timedelta(days=1),
-            actor=other_salesperson,
-            detail={},
-        )
+        customer = claimed(office, other_salesperson, phone=phone, name="张三")
         if case == "deal":
-            Claim.objects.filter(pk=claim.pk).update(status="deal")
+            Claim.objects.filter(household=customer.household).update(status="deal")
     elif case == "named":
         fields["named_salesperson"] = other_salesperson.pk
     elif case == "referral":
-        referrer = CustomerFactory(office=office, name="老客户")
-        claim_start(
-            household=referrer.household,
-            owner=other_salesperson,
-            now=NOW,
-            actor=other_salesperson,
-            detail={},
-        )
-        fields["referrer"] = referrer.pk
+        fields["referrer"] = claimed(office, other_salesperson, name="老客户").pk
     else:
         fields.update(party_size=9, one_household=False)
     body = register(desk, office, phone, **fields)
